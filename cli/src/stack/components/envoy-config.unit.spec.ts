@@ -1,0 +1,35 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { loadStackConfig } from '@flowledger/config';
+import { envoyConfigValues, renderEnvoyConfig } from './envoy-config.js';
+
+const template = readFileSync(new URL('../../../../infra/envoy/envoy.template.yaml', import.meta.url), 'utf8');
+
+describe('envoy config rendering', () => {
+  it('fills the ports and upstream from the stack config and leaves no placeholder', () => {
+    const config = loadStackConfig({
+      FLOWLEDGER_EDGE_PORT: '18080',
+      FLOWLEDGER_ENVOY_ADMIN_PORT: '19901',
+      FLOWLEDGER_GRPC_PORT: '15051',
+    });
+
+    const yaml = renderEnvoyConfig(template, envoyConfigValues(config));
+
+    expect(yaml).not.toMatch(/\{\{/);
+    expect(yaml).toContain('address: 127.0.0.1, port_value: 19901');
+    expect(yaml).toContain('address: 0.0.0.0, port_value: 18080');
+    expect(yaml).toContain('address: localhost, port_value: 15051');
+  });
+
+  it('takes the upstream host from the configured host, IPv6 brackets removed', () => {
+    expect(envoyConfigValues(loadStackConfig({ FLOWLEDGER_HOST: '[::1]' })).commandServiceHost).toBe('::1');
+    expect(envoyConfigValues(loadStackConfig({ FLOWLEDGER_HOST: 'cmd.internal' })).commandServiceHost).toBe(
+      'cmd.internal',
+    );
+  });
+
+  it('refuses a placeholder it has no value for', () => {
+    const values = envoyConfigValues(loadStackConfig({}));
+    expect(() => renderEnvoyConfig('port: {{webPort}}', values)).toThrow(/webPort/);
+  });
+});

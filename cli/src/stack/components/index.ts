@@ -1,0 +1,11 @@
+import type { Component } from '../component.js';
+import { commandService } from './command-service.js';
+import { envoy } from './envoy.js';
+import { kafka } from './kafka.js';
+import { neo4j } from './neo4j.js';
+import { oidc } from './oidc.js';
+import { postgres } from './postgres.js';
+import { schemaRegistry } from './schema-registry.js';
+
+/** Every component of the embedded stack, in the order `stack status` lists them. */
+export const components: Component[] = [kafka, schemaRegistry, postgres, neo4j, envoy, oidc, commandService];

@@ -1,0 +1,133 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createConnection, createServer, type Server } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { loadStackConfig } from '@flowledger/config';
+import type { Component } from './component.js';
+import { StackRunner } from './stack-runner.js';
+
+// Components here are real child processes (small Node servers), so start, health, stop and
+// failure reporting run exactly as they do for Kafka or Envoy, only faster.
+const dirs: string[] = [];
+const listeners: Server[] = [];
+afterEach(() => {
+  dirs.splice(0).forEach((d) => rmSync(d, { recursive: true, force: true }));
+  listeners.splice(0).forEach((l) => l.close());
+});
+
+function tcpServerComponent(name: string, port: number, dependsOn: string[] = [], log: string[] = []): Component {
+  return {
+    name,
+    dependsOn,
+    endpoint: () => `tcp://localhost:${port}`,
+    install: async () => void log.push(`install ${name}`),
+    launch: async () => {
+      log.push(`launch ${name}`);
+      return {
+        cmd: process.execPath,
+        args: [
+          '-e',
+          `require('net').createServer(() => {}).listen(${port}, '127.0.0.1'); console.log('${name} ready')`,
+        ],
+      };
+    },
+    healthy: () => canConnect(port),
+    startTimeoutSeconds: 10,
+  };
+}
+
+function runner(components: Component[], report: string[] = []) {
+  const varDir = mkdtempSync(join(tmpdir(), 'flowledger-runner-'));
+  dirs.push(varDir);
+  return new StackRunner({
+    config: loadStackConfig({}),
+    root: process.cwd(),
+    varDir,
+    components,
+    report: (l) => report.push(l),
+  });
+}
+
+describe('StackRunner', () => {
+  it('installs everything, starts dependencies first, reports up, and stops what it started', async () => {
+    // given two servers where b depends on a
+    const [pa, pb] = [await freePort(), await freePort()];
+    const log: string[] = [];
+    const stack = runner([tcpServerComponent('b', pb, ['a'], log), tcpServerComponent('a', pa, [], log)]);
+
+    // when the stack comes up
+    await stack.up();
+
+    // then both were installed before any launch, a before b, and both are up
+    expect(log.slice(0, 2).sort()).toEqual(['install a', 'install b']);
+    expect(log.slice(2)).toEqual(['launch a', 'launch b']);
+    expect(await stack.status()).toEqual({
+      a: { state: 'up', endpoint: `tcp://localhost:${pa}`, managed: true },
+      b: { state: 'up', endpoint: `tcp://localhost:${pb}`, managed: true },
+    });
+
+    // and down stops them, dependents first
+    expect(await stack.down()).toEqual(['b', 'a']);
+    expect(await canConnect(pa)).toBe(false);
+    expect((await stack.status()).a!.state).toBe('down');
+  });
+
+  it('is idempotent: a second up starts nothing new', async () => {
+    const port = await freePort();
+    const log: string[] = [];
+    const report: string[] = [];
+    const stack = runner([tcpServerComponent('a', port, [], log)], report);
+    await stack.up();
+    await stack.up();
+    expect(log.filter((l) => l.startsWith('launch'))).toEqual(['launch a']);
+    expect(report.some((l) => l.includes('a: already up'))).toBe(true);
+    await stack.down();
+  });
+
+  it('does not stop a server it did not start', async () => {
+    const port = await freePort();
+    const foreign = createServer().listen(port, '127.0.0.1');
+    listeners.push(foreign);
+    await new Promise((r) => foreign.once('listening', r));
+    const stack = runner([tcpServerComponent('a', port)]);
+    await stack.up(); // found healthy: not ours
+    expect(await stack.status()).toMatchObject({ a: { state: 'up', managed: false } });
+    expect(await stack.down()).toEqual([]);
+    expect(await canConnect(port)).toBe(true);
+  });
+
+  it('reports a component that exits during start with the last lines of its log', async () => {
+    const failing: Component = {
+      ...tcpServerComponent('broken', await freePort()),
+      launch: async () => ({
+        cmd: process.execPath,
+        args: ['-e', "console.error('cannot bind: address in use'); process.exit(3)"],
+      }),
+    };
+    await expect(runner([failing]).up()).rejects.toThrow(
+      /broken: exited during start[\s\S]*cannot bind: address in use/,
+    );
+  });
+
+  it('refuses a dependency on a component that does not exist', () => {
+    expect(() => runner([tcpServerComponent('a', 1, ['nope'])])).toThrow(/a depends on unknown component nope/);
+  });
+});
+
+function canConnect(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = createConnection({ host: '127.0.0.1', port });
+    socket.once('connect', () => (socket.destroy(), resolve(true)));
+    socket.once('error', () => resolve(false));
+  });
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => resolve(port));
+    });
+  });
+}

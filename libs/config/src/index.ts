@@ -1,0 +1,1 @@
+export { loadStackConfig, type StackConfig } from './stack-config.js';

@@ -1,0 +1,106 @@
+import { z } from 'zod';
+
+/**
+ * Where every part of the stack lives. The embedded default is all on localhost; a production
+ * deployment points each entry at an external cluster through the environment, with no code change.
+ */
+const schema = z.object({
+  FLOWLEDGER_HOST: z.string().default('localhost'),
+  FLOWLEDGER_KAFKA_BROKERS: z.string().default('localhost:9092'),
+  FLOWLEDGER_KAFKA_CONTROLLER_PORT: z.coerce.number().int().positive().default(9093),
+  FLOWLEDGER_SCHEMA_REGISTRY_PORT: z.coerce.number().int().positive().default(8081),
+  FLOWLEDGER_SCHEMA_REGISTRY_URL: z.string().url().optional(),
+  DATABASE_URL: z.string().url().optional(),
+  FLOWLEDGER_PG_PORT: z.coerce.number().int().positive().default(55432),
+  FLOWLEDGER_NEO4J_BOLT_PORT: z.coerce.number().int().positive().default(7687),
+  FLOWLEDGER_NEO4J_URL: z.string().optional(),
+  FLOWLEDGER_NEO4J_USER: z.string().default('neo4j'),
+  FLOWLEDGER_NEO4J_PASSWORD: z.string().min(8).default('flowledger-dev'),
+  FLOWLEDGER_EDGE_PORT: z.coerce.number().int().positive().default(8080),
+  FLOWLEDGER_ENVOY_ADMIN_PORT: z.coerce.number().int().positive().default(9901),
+  FLOWLEDGER_GRPC_PORT: z.coerce.number().int().positive().default(50051),
+  FLOWLEDGER_VALIDATOR_PORT: z.coerce.number().int().positive().default(50061),
+  FLOWLEDGER_OIDC_PORT: z.coerce.number().int().positive().default(8090),
+  FLOWLEDGER_OIDC_ISSUER: z.string().url().optional(),
+});
+
+export interface StackConfig {
+  host: string;
+  kafka: { brokers: string[]; controllerPort: number };
+  schemaRegistry: { port: number; url: string; external: boolean };
+  postgres: {
+    port: number;
+    url: string;
+    external: boolean;
+    username: string;
+    password: string;
+    database: string;
+    registryDatabase: string;
+  };
+  neo4j: { boltPort: number; url: string; username: string; password: string; external: boolean };
+  edge: { port: number; url: string; adminPort: number };
+  grpc: { port: number; address: string };
+  validator: { port: number; address: string };
+  oidc: { port: number; issuer: string; external: boolean };
+}
+
+const DEV_PG_USER = 'flowledger';
+const DEV_PG_PASSWORD = 'flowledger';
+const DEV_PG_DATABASE = 'flowledger';
+
+/** Reads and validates the stack's locations once; throws a readable error naming each bad variable. */
+export function loadStackConfig(env: NodeJS.ProcessEnv = process.env): StackConfig {
+  const parsed = schema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+    throw new Error(`invalid flowledger configuration:\n  ${problems.join('\n  ')}`);
+  }
+  const e = parsed.data;
+  const host = e.FLOWLEDGER_HOST;
+  const pgUrl =
+    e.DATABASE_URL ?? `postgres://${DEV_PG_USER}:${DEV_PG_PASSWORD}@${host}:${e.FLOWLEDGER_PG_PORT}/${DEV_PG_DATABASE}`;
+  const pg = new URL(pgUrl);
+  return {
+    host,
+    kafka: {
+      brokers: e.FLOWLEDGER_KAFKA_BROKERS.split(',').map((b) => b.trim()),
+      controllerPort: e.FLOWLEDGER_KAFKA_CONTROLLER_PORT,
+    },
+    schemaRegistry: {
+      port: e.FLOWLEDGER_SCHEMA_REGISTRY_PORT,
+      url: e.FLOWLEDGER_SCHEMA_REGISTRY_URL ?? `http://${host}:${e.FLOWLEDGER_SCHEMA_REGISTRY_PORT}/apis/ccompat/v7`,
+      external: e.FLOWLEDGER_SCHEMA_REGISTRY_URL !== undefined,
+    },
+    postgres: {
+      port: Number(pg.port || 5432),
+      url: pgUrl,
+      external: e.DATABASE_URL !== undefined,
+      username: decodeURIComponent(pg.username),
+      password: decodeURIComponent(pg.password),
+      database: pg.pathname.replace(/^\//, ''),
+      registryDatabase: 'flowledger_registry',
+    },
+    neo4j: {
+      boltPort: e.FLOWLEDGER_NEO4J_BOLT_PORT,
+      url: e.FLOWLEDGER_NEO4J_URL ?? `bolt://${host}:${e.FLOWLEDGER_NEO4J_BOLT_PORT}`,
+      username: e.FLOWLEDGER_NEO4J_USER,
+      password: e.FLOWLEDGER_NEO4J_PASSWORD,
+      external: e.FLOWLEDGER_NEO4J_URL !== undefined,
+    },
+    edge: {
+      port: e.FLOWLEDGER_EDGE_PORT,
+      url: `http://${host}:${e.FLOWLEDGER_EDGE_PORT}`,
+      adminPort: e.FLOWLEDGER_ENVOY_ADMIN_PORT,
+    },
+    grpc: { port: e.FLOWLEDGER_GRPC_PORT, address: `${host}:${e.FLOWLEDGER_GRPC_PORT}` },
+    validator: {
+      port: e.FLOWLEDGER_VALIDATOR_PORT,
+      address: `${host}:${e.FLOWLEDGER_VALIDATOR_PORT}`,
+    },
+    oidc: {
+      port: e.FLOWLEDGER_OIDC_PORT,
+      issuer: e.FLOWLEDGER_OIDC_ISSUER ?? `http://${host}:${e.FLOWLEDGER_OIDC_PORT}`,
+      external: e.FLOWLEDGER_OIDC_ISSUER !== undefined,
+    },
+  };
+}

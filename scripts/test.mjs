@@ -1,0 +1,97 @@
+// `npm test`: the full suite against the real embedded stack, started once for the whole run.
+// Stops the stack afterwards only if this run started it (FLOWLEDGER_KEEP_STACK=1 keeps it).
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { checkPrerequisites, ensureNodeModules, flowledger, root, run } from './bootstrap.mjs';
+
+checkPrerequisites();
+ensureNodeModules();
+ensureInteropClient();
+
+const wasUp = stackIsUp();
+flowledger(['stack', 'up']);
+
+const results = join(root, 'var', 'test-results');
+mkdirSync(results, { recursive: true });
+const suites = [
+  {
+    name: 'vitest (unit + integration)',
+    cmd: 'npx',
+    args: [
+      'vitest',
+      'run',
+      '--reporter=default',
+      '--reporter=json',
+      `--outputFile.json=${join(results, 'vitest.json')}`,
+    ],
+    counts: () => vitestCounts(join(results, 'vitest.json')),
+  },
+  {
+    name: 'validator-py (pytest)',
+    cmd: join(root, 'var', 'venv', 'validator', 'bin', 'python'),
+    args: ['-m', 'pytest', '-q', 'validator-py/tests', `--junitxml=${join(results, 'validator.xml')}`],
+    counts: () => junitCounts(join(results, 'validator.xml')),
+  },
+];
+
+let passed = 0;
+let failed = 0;
+let exitCode = 0;
+try {
+  for (const suite of suites) {
+    console.log(`\n=== ${suite.name}`);
+    const result = run(suite.cmd, suite.args, { allowFailure: true });
+    const counts = suite.counts();
+    passed += counts.passed;
+    failed += counts.failed;
+    // A runner that failed without reporting a failed test still fails the run.
+    if (result.status !== 0) {
+      exitCode = 1;
+      if (counts.failed === 0) failed += 1;
+    }
+  }
+} finally {
+  if (!wasUp && process.env.FLOWLEDGER_KEEP_STACK !== '1') flowledger(['stack', 'down'], { allowFailure: true });
+}
+console.log(`\n${passed} passed, ${failed} failed`);
+process.exit(exitCode || (failed > 0 ? 1 : 0));
+
+function stackIsUp() {
+  const r = spawnSync(process.execPath, [join(root, 'cli', 'bin', 'flowledger.js'), 'stack', 'status', '--json'], {
+    cwd: root,
+    encoding: 'utf8',
+  });
+  try {
+    return Object.values(JSON.parse(r.stdout)).every((s) => s.state === 'up');
+  } catch {
+    return false;
+  }
+}
+
+/** Confluent's Python client, used by the interop tests to decode our topics like a data team would. */
+function ensureInteropClient() {
+  const venv = join(root, 'var', 'venv', 'interop');
+  const requirements = join(root, 'tests', 'interop', 'requirements.txt');
+  const marker = join(venv, 'installed');
+  const wanted = readFileSync(requirements, 'utf8');
+  if (existsSync(marker) && readFileSync(marker, 'utf8') === wanted) return;
+  console.error('installing the Confluent Python client for interop tests…');
+  run('python3', ['-m', 'venv', venv]);
+  run(join(venv, 'bin', 'pip'), ['install', '-q', '-r', requirements]);
+  writeFileSync(marker, wanted);
+}
+
+function vitestCounts(file) {
+  if (!existsSync(file)) return { passed: 0, failed: 0 };
+  const report = JSON.parse(readFileSync(file, 'utf8'));
+  return { passed: report.numPassedTests ?? 0, failed: report.numFailedTests ?? 0 };
+}
+
+function junitCounts(file) {
+  if (!existsSync(file)) return { passed: 0, failed: 0 };
+  const xml = readFileSync(file, 'utf8');
+  const attr = (name) => Number(new RegExp(`<testsuite[^>]*\\s${name}="(\\d+)"`).exec(xml)?.[1] ?? 0);
+  const failed = attr('failures') + attr('errors');
+  return { passed: attr('tests') - failed - attr('skipped'), failed };
+}

@@ -1,0 +1,17 @@
+import { execFileSync } from 'node:child_process';
+
+/**
+ * Integration tests need the whole embedded stack. `npm test` starts it once before vitest; when
+ * vitest runs on its own, this fails fast with the command to run instead of letting every test time out.
+ */
+export default function requireStack(): void {
+  const out = execFileSync('node', ['cli/bin/flowledger.js', 'stack', 'status', '--json'], { encoding: 'utf8' });
+  const status = JSON.parse(out) as Record<string, { state: string; endpoint: string }>;
+  const down = Object.entries(status).filter(([, s]) => s.state !== 'up');
+  if (down.length > 0) {
+    throw new Error(
+      `integration tests need the stack; down: ${down.map(([n, s]) => `${n} (${s.endpoint})`).join(', ')}. ` +
+        'Run `npx flowledger stack up` or `npm test`.',
+    );
+  }
+}

@@ -1,0 +1,44 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+
+const run = promisify(execFile);
+const cli = (...args: string[]) => run(process.execPath, ['cli/bin/flowledger.js', ...args], { encoding: 'utf8' });
+
+describe('npx flowledger stack status --json', () => {
+  it('prints one JSON object with every component up at its stable endpoint, with dev credentials', async () => {
+    const { stdout } = await cli('stack', 'status', '--json');
+    const status = JSON.parse(stdout) as Record<
+      string,
+      { state: string; endpoint: string; username?: string; password?: string }
+    >;
+
+    expect(Object.keys(status).sort()).toEqual(
+      ['commandService', 'envoy', 'kafka', 'neo4j', 'oidc', 'postgres', 'schemaRegistry', 'validator'].sort(),
+    );
+    for (const [name, s] of Object.entries(status)) expect({ name, state: s.state }).toEqual({ name, state: 'up' });
+    expect(status.kafka!.endpoint).toBe('localhost:9092');
+    expect(status.neo4j!.endpoint).toBe('bolt://localhost:7687');
+    expect(status.envoy!.endpoint).toBe('http://localhost:8080');
+    expect(status.commandService!.endpoint).toBe('grpc://localhost:50051');
+    expect(status.schemaRegistry!.endpoint).toMatch(/^http:\/\/localhost:\d+\/apis\/ccompat\/v7$/);
+    for (const name of ['postgres', 'neo4j']) {
+      expect(status[name]).toMatchObject({ username: expect.any(String), password: expect.any(String) });
+    }
+  });
+
+  it('stack up on a running stack starts nothing and reports every component already up', async () => {
+    const { stderr } = await cli('stack', 'up');
+    expect(stderr).not.toMatch(/: starting/);
+    expect(stderr.match(/already up at/g)?.length).toBe(8);
+  });
+});
+
+describe('npx flowledger token', () => {
+  it('prints a signed JWT alone on stdout', async () => {
+    const { stdout } = await cli('token', '--tenant', 'acme', '--actor', 'alice', '--roles', 'editor,viewer');
+    expect(stdout).toMatch(/^[\w-]+\.[\w-]+\.[\w-]+\n$/);
+    const claims = JSON.parse(Buffer.from(stdout.split('.')[1]!, 'base64url').toString()) as Record<string, unknown>;
+    expect(claims).toMatchObject({ tenant_id: 'acme', actor_id: 'alice', roles: ['editor', 'viewer'] });
+  });
+});
