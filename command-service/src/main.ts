@@ -18,7 +18,7 @@ const app = await NestFactory.createMicroservice<MicroserviceOptions>(AppModule,
     url: config.grpc.bindAddress,
     package: grpcServices.map((s) => s.package),
     protoPath: grpcServices.map((s) => join(config.protoDir, s.protoFile)),
-    loader: { includeDirs: [config.protoDir], keepCase: true, enums: String, defaults: true },
+    loader: { includeDirs: [config.protoDir], keepCase: false, longs: Number, enums: String, defaults: true, oneofs: true },
   },
 });
 app.enableShutdownHooks();

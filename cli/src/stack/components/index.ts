@@ -6,6 +6,7 @@ import { neo4j } from './neo4j.js';
 import { oidc } from './oidc.js';
 import { postgres } from './postgres.js';
 import { schemaRegistry } from './schema-registry.js';
+import { validator } from './validator.js';
 
 /** Every component of the embedded stack, in the order `stack status` lists them. */
-export const components: Component[] = [kafka, schemaRegistry, postgres, neo4j, envoy, oidc, commandService];
+export const components: Component[] = [kafka, schemaRegistry, postgres, neo4j, envoy, validator, oidc, commandService];

@@ -1,0 +1,4 @@
+"""`python -m flowledger_validator` starts the gRPC server."""
+from flowledger_validator.server import main
+
+main()

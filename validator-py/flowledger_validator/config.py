@@ -1,0 +1,52 @@
+"""The validator's configuration: read from the environment and checked once, at start."""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Mapping
+
+_REPO_ROOT = Path(__file__).resolve().parents[2]
+_MIB = 1024 * 1024
+
+
+class ConfigError(ValueError):
+    """A variable of the environment has a value the validator cannot run with."""
+
+
+@dataclass(frozen=True)
+class ValidatorConfig:
+    bind_host: str
+    port: int
+    max_xml_bytes: int
+    max_errors: int
+    workers: int
+    xsd_dir: Path
+    stubs_dir: Path
+
+
+def load_config(env: Mapping[str, str] = os.environ) -> ValidatorConfig:
+    """Reads every FLOWLEDGER_VALIDATOR_* variable; raises ConfigError naming the bad one."""
+    var_dir = _REPO_ROOT / "var" / "validator"
+    return ValidatorConfig(
+        bind_host=env.get("FLOWLEDGER_VALIDATOR_BIND_HOST", "localhost"),
+        port=_positive_int(env, "FLOWLEDGER_VALIDATOR_PORT", 50061),
+        max_xml_bytes=_positive_int(env, "FLOWLEDGER_VALIDATOR_MAX_XML_BYTES", 5 * _MIB),
+        max_errors=_positive_int(env, "FLOWLEDGER_VALIDATOR_MAX_ERRORS", 50),
+        workers=_positive_int(env, "FLOWLEDGER_VALIDATOR_WORKERS", 2),
+        xsd_dir=Path(env.get("FLOWLEDGER_VALIDATOR_XSD_DIR", var_dir / "xsd")),
+        stubs_dir=Path(env.get("FLOWLEDGER_VALIDATOR_STUBS_DIR", var_dir / "generated")),
+    )
+
+
+def _positive_int(env: Mapping[str, str], name: str, default: int) -> int:
+    raw = env.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ConfigError(f"{name}: expected a positive integer, got {raw!r}") from None
+    if value <= 0:
+        raise ConfigError(f"{name}: expected a positive integer, got {raw!r}")
+    return value

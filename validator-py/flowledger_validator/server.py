@@ -1,0 +1,67 @@
+"""Wires config, compiled schemas, the XsdValidatorService service and grpc.health.v1 into a server."""
+from __future__ import annotations
+
+import logging
+import signal
+import sys
+from concurrent.futures import ThreadPoolExecutor
+
+import grpc
+from grpc_health.v1 import health, health_pb2, health_pb2_grpc
+
+from flowledger_validator.bpmn_schema import SchemaPool, load_bpmn_schema
+from flowledger_validator.config import ValidatorConfig, load_config
+from flowledger_validator.xsd_validation import ValidationLimits
+
+_log = logging.getLogger("flowledger.validator")
+_SHUTDOWN_GRACE_SECONDS = 5
+
+
+def main() -> None:
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    config = load_config()
+    sys.path.insert(0, str(config.stubs_dir))
+    server, health_service = build_server(config)
+    server.start()
+    _log.info(
+        "XsdValidatorService serving on %s:%d (xsd %s, max %d bytes, %d workers)",
+        config.bind_host, config.port, config.xsd_dir, config.max_xml_bytes, config.workers,
+    )
+
+    def stop(signum: int, _frame: object) -> None:
+        _log.info("signal %d: shutting down", signum)
+        health_service.enter_graceful_shutdown()
+        server.stop(_SHUTDOWN_GRACE_SECONDS)
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    server.wait_for_termination()
+
+
+def build_server(config: ValidatorConfig) -> tuple[grpc.Server, health.HealthServicer]:
+    # Imported late: the generated stubs are found through config.stubs_dir.
+    from flowledger_validator import grpc_adapter
+
+    schemas = SchemaPool(lambda: load_bpmn_schema(config.xsd_dir), config.workers)
+    limits = ValidationLimits(max_xml_bytes=config.max_xml_bytes, max_errors=config.max_errors)
+    # Room above the document cap, so a too-large document gets LIMIT_EXCEEDED, not a
+    # transport error; far larger messages are still refused by gRPC itself.
+    max_message = 2 * config.max_xml_bytes + 1024 * 1024
+    server = grpc.server(
+        ThreadPoolExecutor(max_workers=config.workers),
+        options=[
+            ("grpc.max_receive_message_length", max_message),
+            ("grpc.max_send_message_length", max_message),
+            # Fail loudly when the port is taken instead of sharing it with another process.
+            ("grpc.so_reuseport", 0),
+        ],
+    )
+    grpc_adapter.add_to_server(grpc_adapter.XsdValidatorService(schemas, limits), server)
+
+    health_service = health.HealthServicer()
+    health_pb2_grpc.add_HealthServicer_to_server(health_service, server)
+    for service in ("", grpc_adapter.SERVICE_NAME):
+        health_service.set(service, health_pb2.HealthCheckResponse.SERVING)
+
+    server.add_insecure_port(f"{config.bind_host}:{config.port}")
+    return server, health_service

@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Runs the validator's pytest suite with its own virtualenv (var/venv/validator).
+# The integration tests (tests/test_grpc_service.py) need the server up: `npx flowledger stack up`.
+# Extra arguments go to pytest, e.g. `validator-py/run-tests.sh -m "not integration"`.
+set -euo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+python="$here/../var/venv/validator/bin/python"
+if [[ ! -x "$python" ]]; then
+  echo "validator-py: $python missing; install the stack first (npx flowledger stack up)" >&2
+  exit 1
+fi
+cd "$here"
+exec "$python" -m pytest "$@"

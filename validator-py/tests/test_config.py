@@ -1,0 +1,28 @@
+"""The configuration is read once from the environment and refuses bad values by name."""
+from __future__ import annotations
+
+import pytest
+
+from flowledger_validator.config import ConfigError, load_config
+
+
+def test_defaults() -> None:
+    config = load_config({})
+
+    assert config.port == 50061
+    assert config.max_xml_bytes == 5 * 1024 * 1024
+    assert config.xsd_dir.parts[-3:] == ("var", "validator", "xsd")
+
+
+def test_the_environment_overrides_the_defaults() -> None:
+    config = load_config(
+        {"FLOWLEDGER_VALIDATOR_PORT": "50999", "FLOWLEDGER_VALIDATOR_MAX_XML_BYTES": "1024"}
+    )
+
+    assert (config.port, config.max_xml_bytes) == (50999, 1024)
+
+
+@pytest.mark.parametrize("value", ["abc", "0", "-5"])
+def test_a_bad_value_is_refused_by_name(value: str) -> None:
+    with pytest.raises(ConfigError, match="FLOWLEDGER_VALIDATOR_PORT"):
+        load_config({"FLOWLEDGER_VALIDATOR_PORT": value})
