@@ -1,26 +1,106 @@
 import 'reflect-metadata';
+import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { ConsoleLogger, Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { Transport, type MicroserviceOptions } from '@nestjs/microservices';
+import pg from 'pg';
+import { createEventCodec } from '@flowledger/events';
+import { createKafkaAdmin, createKafkaPartitionReader, createKafkaProducer } from '@flowledger/kafka';
+import { createLedger, createOutboxPublisher, migrateLedger } from '@flowledger/ledger';
+import { verifyToken } from '@flowledger/oidc';
 import { AppModule } from './app.module.js';
 import { loadCommandServiceConfig } from './config/command-service.config.js';
 import { HEALTH_GRPC } from './health/health.grpc.js';
+import { DiagramWorkspace } from './modeling/diagram-workspace.js';
+import { createLedgerAdapter, listenForChanges } from './modeling/ledger.adapter.js';
+import { MODELING_GRPC } from './modeling/modeling.grpc.js';
+import { ChangeFeed } from './modeling/queries/change-feed.js';
+import { DiagramQueries } from './modeling/queries/diagram-queries.js';
+import { createProposalValidation } from './modeling/validation/proposal-validation.js';
+import { XsdValidatorClient } from './modeling/validation/xsd-validator.client.js';
+import { logger } from './observability/logger.js';
+import { serveMetrics } from './observability/metrics.js';
 
+// The composition root: every adapter is built here, once, and handed to the modules.
 const config = loadCommandServiceConfig();
-const grpcServices = [HEALTH_GRPC];
+const { stack } = config;
+const clientId = `command-service-${process.pid}`;
 
-const app = await NestFactory.createMicroservice<MicroserviceOptions>(AppModule, {
-  // Colour codes only on a terminal; the stack runner writes this output to var/log.
-  logger: new ConsoleLogger({ colors: process.stdout.isTTY === true }),
-  transport: Transport.GRPC,
-  options: {
-    url: config.grpc.bindAddress,
-    package: grpcServices.map((s) => s.package),
-    protoPath: grpcServices.map((s) => join(config.protoDir, s.protoFile)),
-    loader: { includeDirs: [config.protoDir], keepCase: false, longs: Number, enums: String, defaults: true, oneofs: true },
+const pool = new pg.Pool({ connectionString: stack.postgres.url, max: 20 });
+pool.on('error', (error) => logger.warn({ err: error }, 'idle Postgres connection failed'));
+await migrateLedger(pool);
+
+const kafka = { brokers: stack.kafka.brokers, clientId };
+const publisher = createOutboxPublisher({
+  pool,
+  codec: createEventCodec({ registryUrl: stack.schemaRegistry.url }),
+  producer: createKafkaProducer(kafka),
+  reader: createKafkaPartitionReader(kafka),
+  admin: createKafkaAdmin(kafka),
+  partitions: config.topicPartitions,
+});
+// Recovery: whatever was committed but not published (a crash, a Kafka outage) goes out in order.
+const relay = publisher.startRelay({
+  intervalMs: 1_000,
+  onSweep: (result) => {
+    for (const f of result.failures)
+      logger.warn({ tenant_id: f.tenantId, diagram_id: f.diagramId, err: f.error }, 'relay could not publish');
   },
 });
+
+const feed = new ChangeFeed();
+const changes = listenForChanges(stack.postgres.url, feed);
+const ledger = createLedgerAdapter(createLedger({ pool }), publisher, pool, feed);
+const xsd = new XsdValidatorClient(stack.validator.address, config.protoDir);
+
+const app = await NestFactory.createMicroservice<MicroserviceOptions>(
+  AppModule.forRoot({
+    ledger,
+    validation: createProposalValidation(xsd, config.lintPerTenant),
+    workspace: new DiagramWorkspace(),
+    settings: config.modeling,
+    now: () => new Date(),
+    newDiagramId: () => randomUUID(),
+    queries: new DiagramQueries(ledger, feed),
+    verifyToken: (jwt) => verifyToken(jwt, { issuer: stack.oidc.issuer, audience: 'flowledger' }),
+  }),
+  {
+    // Colour codes only on a terminal; the stack runner writes this output to var/log.
+    logger: new ConsoleLogger({ colors: process.stdout.isTTY === true }),
+    transport: Transport.GRPC,
+    options: {
+      url: config.grpc.bindAddress,
+      package: [HEALTH_GRPC, MODELING_GRPC].map((s) => s.package),
+      protoPath: [HEALTH_GRPC, MODELING_GRPC].map((s) => join(config.protoDir, s.protoFile)),
+      loader: {
+        includeDirs: [config.protoDir],
+        keepCase: false,
+        longs: Number,
+        enums: String,
+        defaults: true,
+        oneofs: true,
+      },
+    },
+  },
+);
 app.enableShutdownHooks();
 await app.listen();
-new Logger('CommandService').log(`gRPC listening on ${config.grpc.bindAddress}`);
+const metrics = serveMetrics(config.metrics.port, '0.0.0.0');
+new Logger('CommandService').log(
+  `gRPC listening on ${config.grpc.bindAddress}, metrics on :${config.metrics.port}/metrics`,
+);
+
+for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+  process.once(signal, () => {
+    void (async () => {
+      await app.close();
+      metrics.close();
+      await relay.stop();
+      await changes.stop();
+      xsd.close();
+      await pool.end();
+      process.exit(0);
+    })();
+  });
+}

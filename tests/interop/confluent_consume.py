@@ -51,7 +51,7 @@ def main() -> int:
                 print(f"kafka error: {msg.error()}", file=sys.stderr)
                 return 1
             raw = msg.value()
-            print(json.dumps({"key": msg.key(), "value": raw, "partition": msg.partition(), "offset": msg.offset()}))
+            print(json.dumps({"key": msg.key(), "value": raw, "partition": msg.partition(), "offset": msg.offset()}, default=str))
             seen += 1
     finally:
         consumer.close()

@@ -1,18 +1,52 @@
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { loadStackConfig, type StackConfig } from '@flowledger/config';
+import type { ModelingSettings } from '../modeling/modeling-settings.js';
+import { DEFAULT_PROPOSAL_LIMITS } from '../modeling/proposals/proposal-limits.js';
+import type { LintConfig } from '../modeling/validation/lint-config.js';
+
+const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+const limits = DEFAULT_PROPOSAL_LIMITS;
 
 /** Settings only the Command Service reads; where the rest of the stack lives comes from the stack config. */
 const schema = z.object({
   /** 0.0.0.0 so a container or another host can reach it; Envoy is the only public entrance. */
   FLOWLEDGER_GRPC_BIND_HOST: z.string().min(1).default('0.0.0.0'),
   FLOWLEDGER_PROTO_DIR: z.string().min(1).optional(),
+  FLOWLEDGER_COMMAND_METRICS_PORT: positiveInt(9464),
+  FLOWLEDGER_MAX_OPERATIONS_PER_PROPOSAL: positiveInt(limits.maxOperationsPerProposal),
+  FLOWLEDGER_MAX_XML_BYTES: positiveInt(limits.maxXmlBytes),
+  FLOWLEDGER_MAX_STRING_LENGTH: positiveInt(limits.maxStringLength),
+  FLOWLEDGER_MAX_WAYPOINTS_PER_CONNECTION: positiveInt(limits.maxWaypointsPerConnection),
+  FLOWLEDGER_MAX_ELEMENTS_PER_DIAGRAM: positiveInt(limits.maxElementsPerDiagram),
+  FLOWLEDGER_SNAPSHOT_IN_APPLIED_BYTES: positiveInt(256 * 1024),
+  FLOWLEDGER_SNAPSHOT_IN_APPLIED_OPERATIONS: positiveInt(50),
+  /** Per-tenant bpmnlint rules as JSON: `{"acme": {"rules": {"label-required": "error"}}}`. */
+  FLOWLEDGER_LINT_CONFIG: z
+    .string()
+    .default('{}')
+    .transform((text, ctx) => {
+      try {
+        return JSON.parse(text) as Record<string, LintConfig>;
+      } catch (error) {
+        ctx.addIssue({ code: z.ZodIssueCode.custom, message: `not JSON: ${(error as Error).message}` });
+        return z.NEVER;
+      }
+    }),
+  FLOWLEDGER_TOPIC_PARTITIONS: positiveInt(3),
+  /** `sidecar` applies operations through the moddle sidecar instead of in-process. */
+  FLOWLEDGER_MODDLE_MODE: z.enum(['in-process', 'sidecar']).default('in-process'),
 });
 
 export interface CommandServiceConfig {
   grpc: { port: number; bindAddress: string };
+  metrics: { port: number };
   /** Root of the buf module `schemas/proto`; proto files are named relative to it. */
   protoDir: string;
+  modeling: ModelingSettings;
+  lintPerTenant: Record<string, LintConfig>;
+  topicPartitions: number;
+  moddleMode: 'in-process' | 'sidecar';
   stack: StackConfig;
 }
 
@@ -27,7 +61,22 @@ export function loadCommandServiceConfig(env: NodeJS.ProcessEnv = process.env): 
   const e = parsed.data;
   return {
     grpc: { port: stack.grpc.port, bindAddress: `${e.FLOWLEDGER_GRPC_BIND_HOST}:${stack.grpc.port}` },
+    metrics: { port: e.FLOWLEDGER_COMMAND_METRICS_PORT },
     protoDir: e.FLOWLEDGER_PROTO_DIR ?? fileURLToPath(new URL('../../../schemas/proto', import.meta.url)),
+    modeling: {
+      limits: {
+        maxOperationsPerProposal: e.FLOWLEDGER_MAX_OPERATIONS_PER_PROPOSAL,
+        maxXmlBytes: e.FLOWLEDGER_MAX_XML_BYTES,
+        maxStringLength: e.FLOWLEDGER_MAX_STRING_LENGTH,
+        maxWaypointsPerConnection: e.FLOWLEDGER_MAX_WAYPOINTS_PER_CONNECTION,
+        maxElementsPerDiagram: e.FLOWLEDGER_MAX_ELEMENTS_PER_DIAGRAM,
+      },
+      snapshotInAppliedBytes: e.FLOWLEDGER_SNAPSHOT_IN_APPLIED_BYTES,
+      snapshotInAppliedOperations: e.FLOWLEDGER_SNAPSHOT_IN_APPLIED_OPERATIONS,
+    },
+    lintPerTenant: e.FLOWLEDGER_LINT_CONFIG,
+    topicPartitions: e.FLOWLEDGER_TOPIC_PARTITIONS,
+    moddleMode: e.FLOWLEDGER_MODDLE_MODE,
     stack,
   };
 }

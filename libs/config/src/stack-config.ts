@@ -20,6 +20,7 @@ const schema = z.object({
   FLOWLEDGER_ENVOY_ADMIN_PORT: z.coerce.number().int().positive().default(9901),
   FLOWLEDGER_GRPC_PORT: z.coerce.number().int().positive().default(50051),
   FLOWLEDGER_VALIDATOR_PORT: z.coerce.number().int().positive().default(50061),
+  FLOWLEDGER_MODDLE_PORT: z.coerce.number().int().positive().default(50071),
   FLOWLEDGER_OIDC_PORT: z.coerce.number().int().positive().default(8090),
   FLOWLEDGER_OIDC_ISSUER: z.string().url().optional(),
 });
@@ -41,6 +42,7 @@ export interface StackConfig {
   edge: { port: number; url: string; adminPort: number };
   grpc: { port: number; address: string };
   validator: { port: number; address: string };
+  moddle: { port: number; address: string };
   oidc: { port: number; issuer: string; external: boolean };
 }
 
@@ -97,6 +99,7 @@ export function loadStackConfig(env: NodeJS.ProcessEnv = process.env): StackConf
       port: e.FLOWLEDGER_VALIDATOR_PORT,
       address: `${host}:${e.FLOWLEDGER_VALIDATOR_PORT}`,
     },
+    moddle: { port: e.FLOWLEDGER_MODDLE_PORT, address: `${host}:${e.FLOWLEDGER_MODDLE_PORT}` },
     oidc: {
       port: e.FLOWLEDGER_OIDC_PORT,
       issuer: e.FLOWLEDGER_OIDC_ISSUER ?? `http://${host}:${e.FLOWLEDGER_OIDC_PORT}`,

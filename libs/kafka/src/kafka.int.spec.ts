@@ -5,10 +5,12 @@ import { createKafkaAdmin, createKafkaConsumer, createKafkaProducer, type Incomi
 
 const { kafka } = loadStackConfig();
 const topic = `flowledger.test-${randomUUID().slice(0, 8)}.adapter`;
+const concurrentTopic = `${topic}-concurrent`;
+const resumeTopic = `${topic}-resume`;
 const admin = createKafkaAdmin({ brokers: kafka.brokers, clientId: 'adapter-test' });
 
 afterAll(async () => {
-  await admin.deleteTopics([topic]);
+  await admin.deleteTopics([topic, concurrentTopic, resumeTopic]);
   await admin.close();
 });
 
@@ -52,5 +54,118 @@ describe('Kafka adapter against the real broker', () => {
     expect(new Set(received.map((r) => r.partition)).size).toBe(1);
     expect(received.map((r) => r.offset)).toEqual([0n, 1n, 2n]);
     expect(received[0]).toMatchObject({ key: 'diagram-1', headers: { 'event-type': 'test' } });
+  });
+
+  it('writes every record exactly once, in call order per key, when sends overlap (platformatic/kafka#326)', async () => {
+    // given a fresh one-partition topic and one producer
+    await admin.ensureTopics([{ name: concurrentTopic, partitions: 1 }]);
+    const producer = createKafkaProducer({ brokers: kafka.brokers, clientId: 'adapter-test-concurrent' });
+
+    // when 200 single-record sends are in flight at once
+    const count = 200;
+    await Promise.all(
+      Array.from({ length: count }, (_, i) =>
+        producer.send([{ topic: concurrentTopic, key: 'diagram-1', value: Buffer.from(String(i)) }]),
+      ),
+    );
+    // a last record, sent alone, marks the end so a lost record fails fast instead of timing out
+    await producer.send([{ topic: concurrentTopic, key: 'diagram-1', value: Buffer.from('end') }]);
+    await producer.close();
+
+    // then a consumer reads all 200, each once, in the order the sends were called
+    const consumer = createKafkaConsumer({
+      brokers: kafka.brokers,
+      clientId: 'adapter-test-concurrent-consumer',
+      groupId: `g-${randomUUID()}`,
+    });
+    const received: string[] = [];
+    await new Promise<void>((resolve, reject) => {
+      consumer
+        .run({
+          topics: [concurrentTopic],
+          onRecord: async (r) => {
+            if (r.value.toString() === 'end') resolve();
+            else received.push(r.value.toString());
+          },
+        })
+        .catch(reject);
+    });
+    await consumer.close();
+    expect(received).toEqual(Array.from({ length: count }, (_, i) => String(i)));
+  });
+
+  it('commits the last handled offset before a member leaves, so the group resumes right after it', async () => {
+    // given 500 records on a one-partition topic
+    await admin.ensureTopics([{ name: resumeTopic, partitions: 1 }]);
+    const producer = createKafkaProducer({ brokers: kafka.brokers, clientId: 'adapter-test-resume' });
+    const count = 500;
+    await producer.send(
+      Array.from({ length: count }, (_, i) => ({
+        topic: resumeTopic,
+        key: 'diagram-1',
+        value: Buffer.from(String(i)),
+      })),
+    );
+    await producer.close();
+    const groupId = `g-${randomUUID()}`;
+    const member = () =>
+      createKafkaConsumer({ brokers: kafka.brokers, clientId: 'adapter-test-resume-consumer', groupId });
+
+    // when a first member handles at least 300 of them and closes
+    const first = member();
+    const handledByFirst: string[] = [];
+    await new Promise<void>((resolve, reject) => {
+      first
+        .run({
+          topics: [resumeTopic],
+          onRecord: async (r) => {
+            handledByFirst.push(r.value.toString());
+            if (handledByFirst.length === 300) resolve();
+          },
+        })
+        .catch(reject);
+    });
+    await first.close();
+
+    // then a second member of the group receives exactly the rest: nothing handled twice, nothing skipped
+    const second = member();
+    const handledBySecond: string[] = [];
+    await new Promise<void>((resolve, reject) => {
+      if (handledByFirst.length === count) resolve();
+      second
+        .run({
+          topics: [resumeTopic],
+          onRecord: async (r) => {
+            handledBySecond.push(r.value.toString());
+            if (handledByFirst.length + handledBySecond.length === count) resolve();
+          },
+        })
+        .catch(reject);
+    });
+    await second.close();
+    expect([...handledByFirst, ...handledBySecond]).toEqual(Array.from({ length: count }, (_, i) => String(i)));
+  });
+
+  it('ends run() with the error a record handler throws', async () => {
+    // given a topic holding one record
+    const producer = createKafkaProducer({ brokers: kafka.brokers, clientId: 'adapter-test-failing' });
+    await producer.send([{ topic, key: 'diagram-1', value: Buffer.from('boom') }]);
+    await producer.close();
+
+    // when the handler throws, then run() rejects with that error
+    const consumer = createKafkaConsumer({
+      brokers: kafka.brokers,
+      clientId: 'adapter-test-failing',
+      groupId: `g-${randomUUID()}`,
+    });
+    await expect(
+      consumer.run({
+        topics: [topic],
+        onRecord: async () => {
+          throw new Error('projection failed');
+        },
+      }),
+    ).rejects.toThrow('projection failed');
+    await consumer.close();
   });
 });

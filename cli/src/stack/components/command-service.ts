@@ -5,7 +5,8 @@ import { isGrpcServing } from '../grpc-health-probe.js';
 /** The NestJS Command Service: internal gRPC, reached from browsers only through Envoy. */
 export const commandService: Component = {
   name: 'commandService',
-  dependsOn: [],
+  // The write path needs every one of these before it can take a proposal.
+  dependsOn: ['postgres', 'kafka', 'schemaRegistry', 'validator', 'oidc'],
   endpoint: (config) => `grpc://${config.grpc.address}`,
   // Its dependencies are the workspace's npm packages, installed with the rest of the checkout.
   install: async () => {},

@@ -6,15 +6,24 @@ export interface EnvoyConfigValues {
   adminPort: number;
   commandServiceHost: string;
   commandServicePort: number;
+  oidcIssuer: string;
+  oidcJwksUri: string;
+  oidcHost: string;
+  oidcPort: number;
 }
 
 export function envoyConfigValues(config: StackConfig): EnvoyConfigValues {
   const { host, port } = splitHostPort(config.grpc.address);
+  const issuer = new URL(config.oidc.issuer);
   return {
     edgePort: config.edge.port,
     adminPort: config.edge.adminPort,
     commandServiceHost: host,
     commandServicePort: port,
+    oidcIssuer: config.oidc.issuer,
+    oidcJwksUri: `${config.oidc.issuer.replace(/\/$/, '')}/jwks`,
+    oidcHost: issuer.hostname.replace(/^\[(.*)\]$/, '$1'),
+    oidcPort: Number(issuer.port || (issuer.protocol === 'https:' ? 443 : 80)),
   };
 }
 

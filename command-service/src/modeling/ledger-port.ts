@@ -1,0 +1,58 @@
+import type { DiagramEvent } from '@flowledger/events';
+import type { Violation } from './rejection.js';
+
+/** An event as the ledger keeps it: the event plus what the command path needs to answer again. */
+export interface LedgerEntry {
+  event: DiagramEvent;
+  lintWarnings: Violation[];
+}
+
+export interface DiagramListing {
+  diagramId: string;
+  name: string;
+  version: number;
+  updatedAt: Date;
+}
+
+export interface VersionListing {
+  version: number;
+  transactionId: string;
+  actorId: string;
+  occurredAt: Date;
+}
+
+/**
+ * What the command path needs from the ledger (libs/ledger), so the pipeline is written and
+ * tested against this shape and the Postgres adapter stays thin.
+ */
+export interface LedgerPort {
+  /** Appends an event with the diagram XML it produced; throws LedgerConflict on a race or a repeated transaction. */
+  append(entry: LedgerEntry, resultXml: string): Promise<void>;
+  findByTransaction(tenantId: string, transactionId: string): Promise<LedgerEntry | undefined>;
+  currentVersion(tenantId: string, diagramId: string): Promise<number | undefined>;
+  /** The XML at `version` (0 = latest) and which version that is. */
+  diagramXml(
+    tenantId: string,
+    diagramId: string,
+    version: number,
+  ): Promise<{ xml: string; version: number } | undefined>;
+  /** Events after `afterVersion`, in version order. */
+  eventsAfter(tenantId: string, diagramId: string, afterVersion: number): Promise<DiagramEvent[]>;
+  listDiagrams(tenantId: string): Promise<DiagramListing[]>;
+  listVersions(tenantId: string, diagramId: string): Promise<VersionListing[]>;
+  /** Publishes the diagram's committed events to Kafka in version order; resolves when they are acknowledged. */
+  publish(tenantId: string, diagramId: string): Promise<void>;
+}
+
+/** The ledger refused an append: someone else got the version first, or this transaction already happened. */
+export class LedgerConflict extends Error {
+  readonly retriable = false;
+  constructor(
+    readonly kind: 'VERSION_MISMATCH' | 'DUPLICATE_TRANSACTION',
+    readonly currentVersion: number,
+    readonly existing?: LedgerEntry,
+  ) {
+    super(kind === 'VERSION_MISMATCH' ? `version ${currentVersion} is current` : 'transaction already applied');
+    this.name = 'LedgerConflict';
+  }
+}

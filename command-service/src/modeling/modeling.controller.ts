@@ -1,0 +1,162 @@
+import { Controller, Inject } from '@nestjs/common';
+import { GrpcMethod, RpcException } from '@nestjs/microservices';
+import { status as GrpcStatus, type Metadata } from '@grpc/grpc-js';
+import { Observable } from 'rxjs';
+import { operationFromProto, operationToProto } from '@flowledger/bpmn-operations';
+import { authenticate, type TokenVerifier } from '../auth/authenticate.js';
+import { AuthenticationError } from '../auth/authentication-error.js';
+import type { Caller } from '../auth/caller.js';
+import { logger } from '../observability/logger.js';
+import { MODELING_DEPENDENCIES, timestamp, type ProposeResponseWire } from './modeling.grpc.js';
+import { createDiagram, type CreateDiagramDependencies } from './proposals/create-diagram.handler.js';
+import { propose } from './proposals/propose.handler.js';
+import type { DiagramQueries } from './queries/diagram-queries.js';
+import { Rejection } from './rejection.js';
+import { RequestError } from './request-error.js';
+
+export interface ModelingDependencies extends CreateDiagramDependencies {
+  queries: DiagramQueries;
+  verifyToken: TokenVerifier;
+}
+
+/**
+ * `flowledger.modeling.v1.ModelingService`: authenticates each call, maps the wire form to the
+ * domain and back, and turns typed errors into `Rejected` or a gRPC status — nothing else.
+ */
+@Controller()
+export class ModelingController {
+  constructor(@Inject(MODELING_DEPENDENCIES) private readonly deps: ModelingDependencies) {}
+
+  @GrpcMethod('ModelingService', 'CreateDiagram')
+  async createDiagram(request: { name: string; xml: string; transactionId: string }, metadata: Metadata) {
+    return this.call(metadata, (caller) => createDiagram(caller, request, this.deps));
+  }
+
+  @GrpcMethod('ModelingService', 'Propose')
+  async propose(
+    request: { diagramId: string; baseVersion: number; transactionId: string; operations: unknown[] },
+    metadata: Metadata,
+  ): Promise<ProposeResponseWire> {
+    return this.call(metadata, async (caller) => {
+      try {
+        const operations = request.operations.map((op, index) => {
+          try {
+            return operationFromProto(op as Parameters<typeof operationFromProto>[0]);
+          } catch (error) {
+            throw new Rejection('INVALID_OPERATION', `operation ${index + 1}: ${(error as Error).message}`);
+          }
+        });
+        const applied = await propose(caller, { ...request, operations }, this.deps);
+        return {
+          applied: {
+            version: applied.version,
+            idMap: applied.idMap,
+            lintWarnings: applied.lintWarnings,
+            snapshotGzip: applied.snapshotGzip ?? Buffer.alloc(0),
+          },
+        };
+      } catch (error) {
+        if (!(error instanceof Rejection)) throw error;
+        return {
+          rejected: {
+            code: `REJECT_CODE_${error.code}`,
+            message: error.message,
+            violations: error.violations,
+            currentVersion: error.currentVersion,
+          },
+        };
+      }
+    });
+  }
+
+  @GrpcMethod('ModelingService', 'GetDiagram')
+  async getDiagram(request: { diagramId: string; version: number }, metadata: Metadata) {
+    return this.call(metadata, (caller) => this.deps.queries.getDiagram(caller, request.diagramId, request.version));
+  }
+
+  @GrpcMethod('ModelingService', 'ListDiagrams')
+  async listDiagrams(_request: unknown, metadata: Metadata) {
+    return this.call(metadata, async (caller) => ({
+      diagrams: (await this.deps.queries.listDiagrams(caller)).map((d) => ({
+        ...d,
+        updatedAt: timestamp(d.updatedAt),
+      })),
+    }));
+  }
+
+  @GrpcMethod('ModelingService', 'ListVersions')
+  async listVersions(request: { diagramId: string }, metadata: Metadata) {
+    return this.call(metadata, async (caller) => ({
+      versions: (await this.deps.queries.listVersions(caller, request.diagramId)).map((v) => ({
+        ...v,
+        occurredAt: timestamp(v.occurredAt),
+      })),
+    }));
+  }
+
+  @GrpcMethod('ModelingService', 'Subscribe')
+  subscribe(request: { diagramId: string; fromVersion: number }, metadata: Metadata): Observable<unknown> {
+    return new Observable((subscriber) => {
+      const abort = new AbortController();
+      void this.call(metadata, async (caller) => {
+        for await (const event of this.deps.queries.subscribe(
+          caller,
+          request.diagramId,
+          request.fromVersion,
+          abort.signal,
+        )) {
+          subscriber.next({
+            version: event.version,
+            transactionId: event.transactionId,
+            actorId: event.actorId,
+            operations: event.operations.map(operationToProto),
+            idMap: event.idMap,
+          });
+        }
+      }).then(
+        () => subscriber.complete(),
+        (error: unknown) => subscriber.error(error),
+      );
+      return () => abort.abort();
+    });
+  }
+
+  /** Authenticates, runs the handler, and maps what it throws to a gRPC status. */
+  private async call<T>(metadata: Metadata, handler: (caller: Caller) => Promise<T>): Promise<T> {
+    const read = (key: string) => {
+      const value = metadata.get(key)[0];
+      return value === undefined ? undefined : String(value);
+    };
+    try {
+      return await handler(await authenticate(read, this.deps.verifyToken));
+    } catch (error) {
+      throw toRpcException(error, read('x-request-id'));
+    }
+  }
+}
+
+function toRpcException(error: unknown, requestId: string | undefined): RpcException {
+  if (error instanceof RpcException) return error;
+  if (error instanceof AuthenticationError) {
+    return new RpcException({
+      code: error.retriable ? GrpcStatus.UNAVAILABLE : GrpcStatus.UNAUTHENTICATED,
+      message: error.message,
+    });
+  }
+  if (error instanceof RequestError) return new RpcException({ code: GrpcStatus[error.code], message: error.message });
+  if (error instanceof Rejection) {
+    // A Rejection outside Propose (e.g. from a shared step of CreateDiagram): its closest status.
+    const code =
+      error.code === 'NOT_FOUND'
+        ? GrpcStatus.NOT_FOUND
+        : error.code === 'FORBIDDEN'
+          ? GrpcStatus.PERMISSION_DENIED
+          : GrpcStatus.INVALID_ARGUMENT;
+    return new RpcException({ code, message: error.message });
+  }
+  logger.error({ err: error, request_id: requestId }, 'unexpected failure');
+  return new RpcException({
+    code: GrpcStatus.UNAVAILABLE,
+    message: `temporarily unavailable, retry with the same transaction_id (request ${requestId ?? 'unknown'})`,
+  });
+}

@@ -1,0 +1,125 @@
+import {
+  canonicalHash,
+  emptyDiagramXml,
+  OperationError,
+  parseDiagram,
+  serializeDiagram,
+} from '@flowledger/bpmn-operations';
+import { DIAGRAM_EVENT_SCHEMA_VERSION, type DiagramEvent } from '@flowledger/events';
+import type { Caller } from '../../auth/caller.js';
+import { isAllowed } from '../../auth/permissions.js';
+import { logger } from '../../observability/logger.js';
+import { eventsAppended } from '../../observability/metrics.js';
+import { DiagramWorkspace } from '../diagram-workspace.js';
+import { LedgerConflict } from '../ledger-port.js';
+import { Rejection } from '../rejection.js';
+import { RequestError } from '../request-error.js';
+import type { ProposeDependencies } from './propose.handler.js';
+import { checkXmlSize } from './proposal-limits.js';
+
+export interface CreateDiagramCommand {
+  name: string;
+  /** BPMN XML to import; empty creates a diagram with one empty process. */
+  xml: string;
+  transactionId: string;
+}
+
+export interface CreateDiagramDependencies extends ProposeDependencies {
+  newDiagramId: () => string;
+}
+
+/** Version 1 of a new diagram: an import, validated like any proposal's result. */
+export async function createDiagram(
+  caller: Caller,
+  command: CreateDiagramCommand,
+  deps: CreateDiagramDependencies,
+): Promise<{ diagramId: string; version: number }> {
+  if (!isAllowed(caller, 'create')) {
+    throw new RequestError('PERMISSION_DENIED', `role(s) ${caller.roles.join(', ')} may not create diagrams`);
+  }
+  if (!command.transactionId) throw new RequestError('INVALID_ARGUMENT', 'transaction_id is required');
+  if (command.name.length > deps.settings.limits.maxStringLength) {
+    throw new RequestError(
+      'INVALID_ARGUMENT',
+      `limit exceeded: string length (name) ${command.name.length} > max ${deps.settings.limits.maxStringLength}`,
+    );
+  }
+  const earlier = await deps.ledger.findByTransaction(caller.tenantId, command.transactionId);
+  if (earlier) return created(earlier.event, deps);
+
+  const source = command.xml.trim() === '' ? emptyDiagramXml() : command.xml;
+  try {
+    checkXmlSize(source, deps.settings.limits);
+  } catch (error) {
+    throw new RequestError('INVALID_ARGUMENT', (error as Rejection).message);
+  }
+  let model;
+  try {
+    model = await parseDiagram(source);
+  } catch (error) {
+    if (error instanceof OperationError) throw new RequestError('INVALID_ARGUMENT', error.message);
+    throw error;
+  }
+  const xml = await serializeDiagram(model);
+  const verdict = await deps.validation.xsd(xml);
+  if (!verdict.valid) {
+    const first = verdict.violations[0];
+    throw new RequestError(
+      'INVALID_ARGUMENT',
+      `not valid BPMN 2.0 (XSD): ${first ? `line ${first.line}: ${first.message}` : ''}`,
+    );
+  }
+  const lint = await deps.validation.lint(caller.tenantId, model.definitions);
+  const event: DiagramEvent = {
+    eventSchemaVersion: DIAGRAM_EVENT_SCHEMA_VERSION,
+    eventType: 'DIAGRAM_CREATED',
+    tenantId: caller.tenantId,
+    diagramId: deps.newDiagramId(),
+    diagramName: command.name,
+    version: 1,
+    baseVersion: 0,
+    transactionId: command.transactionId,
+    actorId: caller.actorId,
+    actorKind: caller.kind === 'agent' ? 'AGENT' : 'USER',
+    runId: caller.runId ?? null,
+    requestId: caller.requestId ?? null,
+    occurredAt: deps.now(),
+    operations: [{ kind: 'importXml', xml: source }],
+    idMap: {},
+    resultHash: canonicalHash(xml),
+  };
+  try {
+    await deps.ledger.append({ event, lintWarnings: lint.warnings }, xml);
+  } catch (error) {
+    if (error instanceof LedgerConflict && error.existing) return created(error.existing.event, deps);
+    throw error;
+  }
+  await deps.ledger.publish(event.tenantId, event.diagramId);
+  eventsAppended.inc();
+  deps.workspace.set(DiagramWorkspace.key(event.tenantId, event.diagramId), { version: 1, xml, model });
+  logger.info(
+    {
+      tenant_id: event.tenantId,
+      diagram_id: event.diagramId,
+      version: 1,
+      transaction_id: event.transactionId,
+      request_id: caller.requestId,
+    },
+    'diagram created',
+  );
+  return { diagramId: event.diagramId, version: 1 };
+}
+
+async function created(
+  event: DiagramEvent,
+  deps: CreateDiagramDependencies,
+): Promise<{ diagramId: string; version: number }> {
+  if (event.eventType !== 'DIAGRAM_CREATED') {
+    throw new RequestError(
+      'INVALID_ARGUMENT',
+      `transaction ${event.transactionId} was used for a proposal, not a creation`,
+    );
+  }
+  await deps.ledger.publish(event.tenantId, event.diagramId);
+  return { diagramId: event.diagramId, version: 1 };
+}

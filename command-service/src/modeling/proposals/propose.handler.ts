@@ -1,0 +1,224 @@
+import { gzipSync } from 'node:zlib';
+import {
+  applyOperations,
+  canonicalHash,
+  countElements,
+  OperationError,
+  serializeDiagram,
+  type Operation,
+} from '@flowledger/bpmn-operations';
+import { DIAGRAM_EVENT_SCHEMA_VERSION, type DiagramEvent } from '@flowledger/events';
+import { isAllowed } from '../../auth/permissions.js';
+import type { Caller } from '../../auth/caller.js';
+import { logger } from '../../observability/logger.js';
+import {
+  acceptLatency,
+  eventsAppended,
+  lintWarningsPerElement,
+  timed,
+  xsdErrors,
+} from '../../observability/metrics.js';
+import { DiagramWorkspace, type WorkspaceEntry } from '../diagram-workspace.js';
+import { LedgerConflict, type LedgerEntry, type LedgerPort } from '../ledger-port.js';
+import { Rejection, type Violation } from '../rejection.js';
+import type { ModelingSettings } from '../modeling-settings.js';
+import { checkProposalLimits } from './proposal-limits.js';
+import type { ValidationPort } from '../validation/validation-port.js';
+
+export interface ProposeCommand {
+  diagramId: string;
+  baseVersion: number;
+  transactionId: string;
+  operations: Operation[];
+}
+
+export interface AppliedResult {
+  version: number;
+  idMap: Record<string, string>;
+  lintWarnings: Violation[];
+  /** The whole resulting diagram, gzip-compressed, when the change is large. */
+  snapshotGzip: Buffer | undefined;
+}
+
+export interface ProposeDependencies {
+  ledger: LedgerPort;
+  validation: ValidationPort;
+  workspace: DiagramWorkspace;
+  settings: ModelingSettings;
+  now: () => Date;
+}
+
+/**
+ * The write path (DESIGN.md §5): authorize → limits → idempotency → load → base_version →
+ * apply → serialize → XSD → lint → append (ledger, then Kafka) → Applied. Anything wrong with
+ * the proposal throws a Rejection, and a rejected proposal changes nothing anywhere.
+ */
+export async function propose(
+  caller: Caller,
+  command: ProposeCommand,
+  deps: ProposeDependencies,
+): Promise<AppliedResult> {
+  const endTimer = acceptLatency.startTimer();
+  const log = logger.child({
+    tenant_id: caller.tenantId,
+    diagram_id: command.diagramId,
+    transaction_id: command.transactionId,
+    request_id: caller.requestId,
+  });
+  try {
+    const result = await proposeUnmeasured(caller, command, deps);
+    endTimer({ outcome: 'applied' });
+    log.info({ version: result.version, operations: command.operations.length }, 'proposal applied');
+    return result;
+  } catch (error) {
+    if (error instanceof Rejection) {
+      endTimer({ outcome: error.code });
+      log.info({ code: error.code, current_version: error.currentVersion, reason: error.message }, 'proposal rejected');
+    }
+    throw error;
+  }
+}
+
+async function proposeUnmeasured(
+  caller: Caller,
+  command: ProposeCommand,
+  deps: ProposeDependencies,
+): Promise<AppliedResult> {
+  const { ledger, workspace, settings } = deps;
+  if (!isAllowed(caller, 'propose')) {
+    throw new Rejection('FORBIDDEN', `role(s) ${caller.roles.join(', ')} may not propose changes`);
+  }
+  if (!command.transactionId) throw new Rejection('INVALID_OPERATION', 'transaction_id is required');
+  if (command.operations.length === 0)
+    throw new Rejection('INVALID_OPERATION', 'a proposal needs at least one operation');
+  checkProposalLimits(command.operations, settings.limits);
+
+  const earlier = await ledger.findByTransaction(caller.tenantId, command.transactionId);
+  if (earlier) return replayed(earlier, command.diagramId, deps);
+
+  const key = DiagramWorkspace.key(caller.tenantId, command.diagramId);
+  return workspace.exclusive(key, async () => {
+    const entry = await current(caller.tenantId, command.diagramId, deps);
+    if (command.baseVersion !== entry.version) {
+      throw new Rejection(
+        'VERSION_MISMATCH',
+        `base_version ${command.baseVersion} is not the current version ${entry.version}`,
+        [],
+        entry.version,
+      );
+    }
+    const version = entry.version + 1;
+    const model = await workspace.model(entry);
+    // From here on the model may be half-changed: any failure drops it, to be re-parsed.
+    try {
+      const change = await timed('apply', () =>
+        applyOperations(model, command.operations, { version, limits: settings.limits }),
+      );
+      const xml = await timed('serialize', () => serializeDiagram(model));
+      const verdict = await timed('xsd', () => deps.validation.xsd(xml));
+      if (!verdict.valid) {
+        xsdErrors.inc();
+        throw new Rejection(
+          'XSD_INVALID',
+          `the result is not valid BPMN 2.0: ${verdict.violations[0]?.message ?? ''}`,
+          verdict.violations,
+          entry.version,
+        );
+      }
+      const lint = await timed('lint', () => deps.validation.lint(caller.tenantId, model.definitions));
+      if (lint.errors.length > 0) {
+        throw new Rejection(
+          'LINT_ERROR',
+          `lint: ${lint.errors[0]!.rule}: ${lint.errors[0]!.message}`,
+          lint.errors,
+          entry.version,
+        );
+      }
+      const event: DiagramEvent = {
+        eventSchemaVersion: DIAGRAM_EVENT_SCHEMA_VERSION,
+        eventType: 'CHANGES_APPLIED',
+        tenantId: caller.tenantId,
+        diagramId: command.diagramId,
+        diagramName: null,
+        version,
+        baseVersion: entry.version,
+        transactionId: command.transactionId,
+        actorId: caller.actorId,
+        actorKind: caller.kind === 'agent' ? 'AGENT' : 'USER',
+        runId: caller.runId ?? null,
+        requestId: caller.requestId ?? null,
+        occurredAt: deps.now(),
+        operations: change.resolved,
+        idMap: change.idMap,
+        resultHash: canonicalHash(xml),
+      };
+      await timed('ledger', () => ledger.append({ event, lintWarnings: lint.warnings }, xml));
+      await timed('kafka', () => ledger.publish(caller.tenantId, command.diagramId));
+      eventsAppended.inc();
+      lintWarningsPerElement.observe(lint.warnings.length / Math.max(1, countElements(model)));
+      workspace.set(key, { version, xml, model });
+      return {
+        version,
+        idMap: change.idMap,
+        lintWarnings: lint.warnings,
+        snapshotGzip:
+          Buffer.byteLength(xml) >= settings.snapshotInAppliedBytes ||
+          command.operations.length >= settings.snapshotInAppliedOperations
+            ? gzipSync(xml)
+            : undefined,
+      };
+    } catch (error) {
+      entry.model = undefined;
+      if (error instanceof LedgerConflict && error.kind === 'DUPLICATE_TRANSACTION' && error.existing) {
+        return replayed(error.existing, command.diagramId, deps);
+      }
+      throw await asRejection(error, caller, command, deps);
+    }
+  });
+}
+
+/** The current state, from this process's workspace when it is up to date, else from the ledger. */
+async function current(tenantId: string, diagramId: string, deps: ProposeDependencies): Promise<WorkspaceEntry> {
+  const key = DiagramWorkspace.key(tenantId, diagramId);
+  const cached = deps.workspace.get(key);
+  const latest = await deps.ledger.currentVersion(tenantId, diagramId);
+  if (latest === undefined) throw new Rejection('NOT_FOUND', `diagram ${diagramId} not found`);
+  if (cached && cached.version === latest) return cached;
+  const loaded = await deps.ledger.diagramXml(tenantId, diagramId, latest);
+  if (!loaded) throw new Rejection('NOT_FOUND', `diagram ${diagramId} not found`);
+  const entry: WorkspaceEntry = { version: loaded.version, xml: loaded.xml, model: undefined };
+  deps.workspace.set(key, entry);
+  return entry;
+}
+
+/** The same transaction again: the first result, once its event is surely on the topic too. */
+async function replayed(earlier: LedgerEntry, diagramId: string, deps: ProposeDependencies): Promise<AppliedResult> {
+  const { event } = earlier;
+  if (event.diagramId !== diagramId) {
+    throw new Rejection('INVALID_OPERATION', `transaction ${event.transactionId} was used for another diagram`);
+  }
+  await deps.ledger.publish(event.tenantId, event.diagramId);
+  return { version: event.version, idMap: event.idMap, lintWarnings: earlier.lintWarnings, snapshotGzip: undefined };
+}
+
+async function asRejection(
+  error: unknown,
+  caller: Caller,
+  command: ProposeCommand,
+  deps: ProposeDependencies,
+): Promise<unknown> {
+  if (error instanceof Rejection) return error;
+  if (error instanceof OperationError) {
+    const current = await deps.ledger.currentVersion(caller.tenantId, command.diagramId);
+    return new Rejection(error.code, error.message, error.violations, current ?? 0);
+  }
+  if (error instanceof LedgerConflict) {
+    return new Rejection(
+      'VERSION_MISMATCH',
+      `another proposal became version ${error.currentVersion} first`,
+      [],
+      error.currentVersion,
+    );
+  }
+  return error;
+}

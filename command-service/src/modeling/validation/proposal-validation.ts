@@ -1,0 +1,15 @@
+import { lintDefinitions } from './bpmn-lint.js';
+import { lintConfigFor, type LintConfig } from './lint-config.js';
+import type { ValidationPort } from './validation-port.js';
+import type { XsdValidatorClient } from './xsd-validator.client.js';
+
+/** XSD through validator-py, bpmnlint in-process with each tenant's rule configuration. */
+export function createProposalValidation(
+  xsd: XsdValidatorClient,
+  lintPerTenant: Record<string, LintConfig>,
+): ValidationPort {
+  return {
+    xsd: (xml) => xsd.validate(xml),
+    lint: (tenantId, definitions) => lintDefinitions(definitions, lintConfigFor(tenantId, lintPerTenant)),
+  };
+}

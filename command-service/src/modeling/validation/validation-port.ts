@@ -1,0 +1,8 @@
+import type { Violation } from '../rejection.js';
+import type { LintResult } from './bpmn-lint.js';
+
+/** The two validators of a proposal's result: the OMG XSDs (validator-py) and bpmnlint. */
+export interface ValidationPort {
+  xsd(xml: string): Promise<{ valid: boolean; violations: Violation[] }>;
+  lint(tenantId: string, definitions: unknown): Promise<LintResult>;
+}

@@ -1,0 +1,15 @@
+export type * from './operation.js';
+export { OperationError, type OperationErrorCode, type OperationViolation } from './operation-error.js';
+export { DEFAULT_OPERATION_LIMITS, type OperationLimits } from './operation-limits.js';
+export { parseDiagram, serializeDiagram, emptyDiagramXml, type Diagram } from './diagram.js';
+export { applyOperations, type AppliedChange, type ApplyContext } from './apply-operations.js';
+export { canonicalHash } from './canonical-hash.js';
+export { countElements } from './count-elements.js';
+export { semanticSummary, type SemanticSummary } from './semantic-summary.js';
+export {
+  operationFromProto,
+  operationToProto,
+  structFromProto,
+  structToProto,
+  type ProtoObject,
+} from './proto-mapping.js';

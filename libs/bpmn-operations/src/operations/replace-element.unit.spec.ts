@@ -1,0 +1,73 @@
+import { describe, expect, it } from 'vitest';
+import { apply, element, givenDiagram, ids, reread, rejectionOf, shapeBounds } from './diagram-fixtures.js';
+
+const replace = (elementId: string, newType: string) => ({ kind: 'replaceElement' as const, elementId, newType });
+
+describe('replaceElement', () => {
+  it('changes a task into a user task, keeping id, name, flows, boundary event, association, lane and DI', async () => {
+    // given
+    const diagram = await givenDiagram('process');
+    const boundsBefore = shapeBounds(diagram, 'Task_1');
+
+    // when
+    const change = await apply(diagram, [replace('Task_1', 'bpmn:UserTask')]);
+
+    // then
+    const task = element(diagram, 'Task_1');
+    expect(task.$type).toBe('bpmn:UserTask');
+    expect(task.name).toBe('Check');
+    expect(ids(task.incoming)).toEqual(['Flow_1']);
+    expect(ids(task.outgoing)).toEqual(['Flow_2']);
+    expect(element(diagram, 'Flow_1').targetRef).toBe(task);
+    expect(element(diagram, 'Flow_2').sourceRef).toBe(task);
+    expect(element(diagram, 'BoundaryEvent_1').attachedToRef).toBe(task);
+    expect(element(diagram, 'Association_1').sourceRef).toBe(task);
+    expect(diagram.diByElementId.get('Task_1')!.bpmnElement).toBe(task);
+    expect(shapeBounds(diagram, 'Task_1')).toEqual(boundsBefore);
+    expect(change.touchedElementIds).toEqual(['Task_1']);
+    await reread(diagram);
+  });
+
+  it('keeps lane membership and message flows', async () => {
+    const diagram = await givenDiagram('collaboration');
+    await apply(diagram, [replace('Task_A', 'bpmn:SendTask')]);
+    const task = element(diagram, 'Task_A');
+    expect(element(diagram, 'Lane_A2').flowNodeRef).toContain(task);
+    expect(element(diagram, 'MessageFlow_1').sourceRef).toBe(task);
+    await reread(diagram);
+  });
+
+  it('keeps the content of a sub-process turned into a transaction', async () => {
+    const diagram = await givenDiagram('process');
+    await apply(diagram, [replace('SubProcess_1', 'bpmn:Transaction')]);
+    expect(element(diagram, 'Task_3').$parent!.$type).toBe('bpmn:Transaction');
+    await reread(diagram);
+  });
+
+  it('keeps event definitions of an event that stays an event', async () => {
+    const diagram = await givenDiagram('process');
+    await apply(diagram, [replace('EndEvent_1', 'bpmn:IntermediateThrowEvent')]);
+    expect(element(diagram, 'EndEvent_1').$type).toBe('bpmn:IntermediateThrowEvent');
+    expect(ids(element(diagram, 'EndEvent_1').incoming)).toEqual(['Flow_4']);
+  });
+
+  it.each([
+    ['a task into a sequence flow', replace('Task_1', 'bpmn:SequenceFlow'), 'only flow nodes'],
+    ['a flow into a task', replace('Flow_1', 'bpmn:Task'), 'only flow nodes'],
+    ['a task into a start event while it has incoming flows', replace('Task_1', 'bpmn:StartEvent'), 'incoming flows'],
+    ['a task into an end event while it has outgoing flows', replace('Task_1', 'bpmn:EndEvent'), 'outgoing flows'],
+    ['a sub-process with content into a task', replace('SubProcess_1', 'bpmn:Task'), 'keep its content'],
+    ['a task with a boundary event into a gateway', replace('Task_1', 'bpmn:ExclusiveGateway'), 'boundary events'],
+    [
+      'a boundary event into an intermediate event',
+      replace('BoundaryEvent_1', 'bpmn:IntermediateCatchEvent'),
+      'stay boundary events',
+    ],
+    ['an unknown type', replace('Task_1', 'bpmn:Tusk'), 'not a concrete BPMN type'],
+    ['an unknown element', replace('Nope', 'bpmn:Task'), 'unknown element'],
+  ])('refuses %s as INVALID_OPERATION', async (_, operation, message) => {
+    const error = await rejectionOf(await givenDiagram('process'), [operation]);
+    expect(error.code).toBe('INVALID_OPERATION');
+    expect(error.message).toContain(message);
+  });
+});

@@ -1,0 +1,18 @@
+export {
+  DIAGRAM_EVENT_SCHEMA_VERSION,
+  type ActorKind,
+  type DiagramEvent,
+  type DiagramEventType,
+} from './diagram-event.js';
+export { fromAvroRecord, toAvroRecord, type DiagramEventAvro, type OperationAvro } from './diagram-event-avro.js';
+export {
+  avroTypeOptions,
+  DIAGRAM_EVENT_SCHEMA_FILE,
+  diagramEventAvroType,
+  loadDiagramEventSchema,
+} from './diagram-event-schema.js';
+export { createEventCodec, type EventCodec, type EventCodecOptions } from './event-codec.js';
+export { EventError, type EventErrorCode } from './event-error.js';
+export { AVRO_CONFLUENT_CONTENT_TYPE, buildEventHeaders, type EventHeaderInput } from './event-headers.js';
+export { computeResultHash } from './result-hash.js';
+export { diagramEventsSubject, diagramEventsTopic } from './topics.js';

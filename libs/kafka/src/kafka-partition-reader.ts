@@ -1,0 +1,123 @@
+import { Consumer } from '@platformatic/kafka';
+import { type KafkaConnection, validateConnection } from './kafka-connection.js';
+import type { IncomingRecord } from './kafka-consumer.js';
+
+export interface PartitionOffsets {
+  /** The first offset still in the log (earlier records were deleted by retention). */
+  start: bigint;
+  /** The offset the next record will get (the high watermark). */
+  end: bigint;
+}
+
+export interface KafkaPartitionReader {
+  partitionCount(topic: string): Promise<number>;
+  offsets(topic: string, partition: number): Promise<PartitionOffsets>;
+  /** The records at offsets `from` (inclusive) to `to` (exclusive), in offset order. */
+  read(topic: string, partition: number, from: bigint, to: bigint): Promise<IncomingRecord[]>;
+  close(): Promise<void>;
+}
+
+const LATEST = -1n;
+const EARLIEST = -2n;
+const FETCH_MAX_BYTES = 4 * 1024 * 1024;
+const IS_CONTROL_BATCH = 1 << 5;
+
+/**
+ * Reads a known range of one partition directly, outside any consumer group: for recovery
+ * steps that must see exactly what is on the log (e.g. the ledger's outbox reconciling after a
+ * crash), not for consuming streams.
+ */
+export function createKafkaPartitionReader(connection: KafkaConnection): KafkaPartitionReader {
+  validateConnection(connection);
+  // A group id is required by the client; this reader never joins or commits to it.
+  const client = new Consumer({
+    clientId: connection.clientId,
+    groupId: `${connection.clientId}-partition-reader`,
+    bootstrapBrokers: connection.brokers,
+    retries: 5,
+    retryDelay: 250,
+    isolationLevel: 0, // read uncommitted: no transactions here, and the high watermark is the end
+  });
+
+  const offsetAt = async (topic: string, partition: number, timestamp: bigint) => {
+    const offsets = await client.listOffsets({ topics: [topic], partitions: { [topic]: [partition] }, timestamp });
+    const offset = offsets.get(topic)?.[partition];
+    if (offset === undefined) throw new Error(`kafka: no offsets reported for ${topic}/${partition}`);
+    return offset;
+  };
+
+  return {
+    async partitionCount(topic) {
+      const metadata = await client.metadata({ topics: [topic], forceUpdate: true });
+      const count = metadata.topics.get(topic)?.partitionsCount;
+      if (!count) throw new Error(`kafka: topic ${topic} does not exist`);
+      return count;
+    },
+    async offsets(topic, partition) {
+      return { start: await offsetAt(topic, partition, EARLIEST), end: await offsetAt(topic, partition, LATEST) };
+    },
+    async read(topic, partition, from, to) {
+      const out: IncomingRecord[] = [];
+      let next = from;
+      while (next < to) {
+        const metadata = await client.metadata({ topics: [topic] });
+        const t = metadata.topics.get(topic);
+        const leader = t?.partitions[partition]?.leader;
+        if (!t || leader === undefined) throw new Error(`kafka: no leader known for ${topic}/${partition}`);
+        const response = await client.fetch({
+          node: leader,
+          topics: [
+            {
+              topicId: t.id,
+              partitions: [
+                {
+                  partition,
+                  fetchOffset: next,
+                  partitionMaxBytes: FETCH_MAX_BYTES,
+                  currentLeaderEpoch: -1,
+                  lastFetchedEpoch: -1,
+                },
+              ],
+            },
+          ],
+          maxWaitTime: 100,
+          minBytes: 1,
+          maxBytes: FETCH_MAX_BYTES,
+        });
+        const before = next;
+        for (const p of response.responses.flatMap((r) => r.partitions)) {
+          if (p.errorCode !== 0)
+            throw new Error(`kafka: fetch of ${topic}/${partition} failed with error ${p.errorCode}`);
+          for (const batch of p.records ?? []) {
+            if (batch.attributes & IS_CONTROL_BATCH) {
+              next = batch.firstOffset + BigInt(batch.lastOffsetDelta) + 1n;
+              continue;
+            }
+            for (const r of batch.records) {
+              const offset = batch.firstOffset + BigInt(r.offsetDelta);
+              // A batch may start before the requested offset; skip what is outside the range.
+              if (offset < next || offset >= to) continue;
+              out.push({
+                topic,
+                partition,
+                offset,
+                key: r.key?.toString() ?? '',
+                value: r.value ?? Buffer.alloc(0),
+                headers: Object.fromEntries(r.headers.map(([k, v]) => [k?.toString() ?? '', v?.toString() ?? ''])),
+              });
+            }
+            next = maxBigInt(next, batch.firstOffset + BigInt(batch.lastOffsetDelta) + 1n);
+          }
+        }
+        if (next === before)
+          throw new Error(`kafka: ${topic}/${partition} returned nothing at offset ${next} below ${to}`);
+      }
+      return out;
+    },
+    close: () => client.close(),
+  };
+}
+
+function maxBigInt(a: bigint, b: bigint): bigint {
+  return a > b ? a : b;
+}

@@ -1,0 +1,13 @@
+export { createLedger, type AppendOptions, type Ledger, type LedgerOptions } from './ledger.js';
+export type { DiagramSummary, KafkaPosition, LedgerEntry, LintWarning, VersionSummary } from './ledger-entry.js';
+export { LedgerError, type LedgerErrorCode } from './ledger-error.js';
+export { migrateLedger } from './migrations/migrate.js';
+export type { CrashPoint } from './crash-points.js';
+export {
+  createOutboxPublisher,
+  type OutboxPublisher,
+  type OutboxPublisherOptions,
+  type PublishedEvent,
+  type SweepResult,
+} from './outbox/outbox-publisher.js';
+export type { Relay, RelayOptions } from './outbox/relay.js';

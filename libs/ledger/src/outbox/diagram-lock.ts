@@ -1,0 +1,45 @@
+import type { Pool, PoolClient } from 'pg';
+import { PUBLISH_LOCK_CLASS } from '../advisory-locks.js';
+import { toLedgerError } from '../ledger-error.js';
+
+/**
+ * Runs `work` holding the diagram's publish lock: a session-level advisory lock, so only one
+ * process at a time sends a diagram's events and they reach the topic in version order. A
+ * process that dies loses its session, and with it the lock. With `wait: false`, returns
+ * `undefined` at once when another process holds it.
+ */
+export async function withDiagramLock<T>(
+  pool: Pool,
+  key: { tenantId: string; diagramId: string },
+  options: { wait: boolean },
+  work: (client: PoolClient) => Promise<T>,
+): Promise<T | undefined> {
+  const client = await pool.connect().catch((err: unknown) => {
+    throw toLedgerError(err, 'ledger: cannot connect');
+  });
+  const lockKey = [PUBLISH_LOCK_CLASS, `${key.tenantId}/${key.diagramId}`];
+  let broken = false;
+  try {
+    if (options.wait) {
+      await client.query('SELECT pg_advisory_lock($1, hashtext($2))', lockKey);
+    } else {
+      const { rows } = await client.query<{ locked: boolean }>(
+        'SELECT pg_try_advisory_lock($1, hashtext($2)) AS locked',
+        lockKey,
+      );
+      if (!rows[0]?.locked) return undefined;
+    }
+    try {
+      return await work(client);
+    } finally {
+      await client.query('SELECT pg_advisory_unlock($1, hashtext($2))', lockKey).catch(() => {
+        broken = true; // closing the session releases the lock
+      });
+    }
+  } catch (err) {
+    if (!broken && (err as { code?: string }).code === undefined) broken = true;
+    throw err;
+  } finally {
+    client.release(broken);
+  }
+}
