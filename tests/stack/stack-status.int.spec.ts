@@ -1,8 +1,11 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import { loadStackConfig } from '@flowledger/config';
 
 const run = promisify(execFile);
+// The endpoints configured for this run (the stable defaults unless overridden; see stack-config.unit.spec.ts).
+const config = loadStackConfig();
 const cli = (...args: string[]) => run(process.execPath, ['cli/bin/flowledger.js', ...args], { encoding: 'utf8' });
 
 describe('npx flowledger stack status --json', () => {
@@ -14,14 +17,24 @@ describe('npx flowledger stack status --json', () => {
     >;
 
     expect(Object.keys(status).sort()).toEqual(
-      ['commandService', 'envoy', 'kafka', 'neo4j', 'oidc', 'postgres', 'schemaRegistry', 'validator'].sort(),
+      [
+        'commandService',
+        'envoy',
+        'kafka',
+        'moddleSidecar',
+        'neo4j',
+        'oidc',
+        'postgres',
+        'schemaRegistry',
+        'validator',
+      ].sort(),
     );
     for (const [name, s] of Object.entries(status)) expect({ name, state: s.state }).toEqual({ name, state: 'up' });
-    expect(status.kafka!.endpoint).toBe('localhost:9092');
-    expect(status.neo4j!.endpoint).toBe('bolt://localhost:7687');
-    expect(status.envoy!.endpoint).toBe('http://localhost:8080');
-    expect(status.commandService!.endpoint).toBe('grpc://localhost:50051');
-    expect(status.schemaRegistry!.endpoint).toMatch(/^http:\/\/localhost:\d+\/apis\/ccompat\/v7$/);
+    expect(status.kafka!.endpoint).toBe(config.kafka.brokers.join(','));
+    expect(status.neo4j!.endpoint).toBe(config.neo4j.url);
+    expect(status.envoy!.endpoint).toBe(config.edge.url);
+    expect(status.commandService!.endpoint).toBe(`grpc://${config.grpc.address}`);
+    expect(status.schemaRegistry!.endpoint).toBe(config.schemaRegistry.url);
     for (const name of ['postgres', 'neo4j']) {
       expect(status[name]).toMatchObject({ username: expect.any(String), password: expect.any(String) });
     }
@@ -30,7 +43,8 @@ describe('npx flowledger stack status --json', () => {
   it('stack up on a running stack starts nothing and reports every component already up', async () => {
     const { stderr } = await cli('stack', 'up');
     expect(stderr).not.toMatch(/: starting/);
-    expect(stderr.match(/already up at/g)?.length).toBe(8);
+    const { stdout } = await cli('stack', 'status', '--json');
+    expect(stderr.match(/already up at/g)?.length).toBe(Object.keys(JSON.parse(stdout)).length);
   });
 });
 

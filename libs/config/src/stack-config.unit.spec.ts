@@ -1,0 +1,37 @@
+import { describe, expect, it } from 'vitest';
+import { loadStackConfig } from './stack-config.js';
+
+describe('loadStackConfig', () => {
+  it('defaults to the stable endpoints outside checks rely on (DESIGN.md §2)', () => {
+    const config = loadStackConfig({});
+    expect(config.kafka.brokers).toEqual(['localhost:9092']);
+    expect(config.neo4j.url).toBe('bolt://localhost:7687');
+    expect(config.edge.url).toBe('http://localhost:8080');
+    expect(config.grpc.address).toBe('localhost:50051');
+    expect(config.schemaRegistry.url).toBe('http://localhost:8081/apis/ccompat/v7');
+    expect(config.postgres).toMatchObject({ external: false, username: 'flowledger', database: 'flowledger' });
+  });
+
+  it('points a component at an external server through the environment', () => {
+    const config = loadStackConfig({
+      DATABASE_URL: 'postgres://u:p%40ss@db.internal:6432/prod',
+      FLOWLEDGER_KAFKA_BROKERS: 'k1:9092, k2:9092',
+      FLOWLEDGER_SCHEMA_REGISTRY_URL: 'https://registry.internal',
+    });
+    expect(config.postgres).toMatchObject({
+      external: true,
+      port: 6432,
+      username: 'u',
+      password: 'p@ss',
+      database: 'prod',
+    });
+    expect(config.kafka.brokers).toEqual(['k1:9092', 'k2:9092']);
+    expect(config.schemaRegistry).toMatchObject({ url: 'https://registry.internal', external: true });
+  });
+
+  it('names every bad variable in one error', () => {
+    const load = () => loadStackConfig({ FLOWLEDGER_EDGE_PORT: 'eighty', FLOWLEDGER_NEO4J_PASSWORD: 'short' });
+    expect(load).toThrow(/FLOWLEDGER_EDGE_PORT/);
+    expect(load).toThrow(/FLOWLEDGER_NEO4J_PASSWORD/);
+  });
+});
