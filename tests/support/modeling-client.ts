@@ -14,8 +14,22 @@ const definition = protoLoader.loadSync(join(protoDir, 'flowledger/modeling/v1/m
   defaults: true,
   oneofs: true,
 });
-const ModelingService = (grpc.loadPackageDefinition(definition) as any).flowledger.modeling.v1
-  .ModelingService as grpc.ServiceClientConstructor;
+const ModelingService = (
+  grpc.loadPackageDefinition(definition) as unknown as {
+    flowledger: { modeling: { v1: { ModelingService: grpc.ServiceClientConstructor } } };
+  }
+).flowledger.modeling.v1.ModelingService;
+
+/** A `DiagramChange` of Subscribe as proto-loader decodes it. */
+export interface DiagramChangeWire {
+  version: number;
+  transactionId: string;
+  actorId: string;
+  operations: unknown[];
+  idMap: Record<string, string>;
+}
+
+type Stub = grpc.Client & Record<string, (...args: unknown[]) => grpc.ClientReadableStream<DiagramChangeWire>>;
 
 export interface Violation {
   elementId: string;
@@ -46,7 +60,7 @@ export function devToken(tenant: string, actor: string, roles: string[], ttlSeco
  * through Envoy (the edge, with its JWT check); `address` can point straight at a command-service.
  */
 export class ModelingClient {
-  private readonly stub: grpc.Client & Record<string, any>;
+  private readonly stub: Stub;
 
   constructor(
     private readonly token: string | undefined,
@@ -54,7 +68,7 @@ export class ModelingClient {
   ) {
     const config = loadStackConfig();
     const address = options.address ?? `${config.host}:${config.edge.port}`;
-    this.stub = new ModelingService(address, grpc.credentials.createInsecure()) as any;
+    this.stub = new ModelingService(address, grpc.credentials.createInsecure()) as unknown as Stub;
     this.headers = options.headers ?? {};
   }
 
@@ -99,7 +113,7 @@ export class ModelingClient {
     onChange: (change: any) => void,
     onError?: (e: grpc.ServiceError) => void,
   ): () => void {
-    const call = this.stub.Subscribe({ diagramId, fromVersion }, this.metadata());
+    const call = this.stub.Subscribe!({ diagramId, fromVersion }, this.metadata());
     call.on('data', onChange);
     call.on('error', (e: grpc.ServiceError) => {
       if (e.code !== grpc.status.CANCELLED) onError?.(e);
