@@ -110,7 +110,7 @@ export class ModelingClient {
   subscribe(
     diagramId: string,
     fromVersion: number,
-    onChange: (change: any) => void,
+    onChange: (change: DiagramChangeWire) => void,
     onError?: (e: grpc.ServiceError) => void,
   ): () => void {
     const call = this.stub.Subscribe!({ diagramId, fromVersion }, this.metadata());
@@ -134,7 +134,7 @@ export class ModelingClient {
 
   private unary<T>(method: string, request: unknown): Promise<T> {
     return new Promise((resolve, reject) => {
-      this.stub[method](
+      this.stub[method]!(
         request,
         this.metadata(),
         { deadline: Date.now() + 30_000 },
