@@ -17,6 +17,8 @@ import { createLedgerAdapter, listenForChanges } from './modeling/ledger.adapter
 import { MODELING_GRPC } from './modeling/modeling.grpc.js';
 import { ChangeFeed } from './modeling/queries/change-feed.js';
 import { DiagramQueries } from './modeling/queries/diagram-queries.js';
+import { inProcessEngine } from './modeling/operations/in-process-engine.js';
+import { createSidecarEngine } from './modeling/operations/sidecar-engine.js';
 import { createProposalValidation } from './modeling/validation/proposal-validation.js';
 import { XsdValidatorClient } from './modeling/validation/xsd-validator.client.js';
 import { logger } from './observability/logger.js';
@@ -53,10 +55,13 @@ const feed = new ChangeFeed();
 const changes = listenForChanges(stack.postgres.url, feed);
 const ledger = createLedgerAdapter(createLedger({ pool }), publisher, pool, feed);
 const xsd = new XsdValidatorClient(stack.validator.address, config.protoDir);
+const sidecar =
+  config.moddleMode === 'sidecar' ? createSidecarEngine(stack.moddle.address, config.protoDir) : undefined;
 
 const app = await NestFactory.createMicroservice<MicroserviceOptions>(
   AppModule.forRoot({
     ledger,
+    engine: sidecar ?? inProcessEngine,
     validation: createProposalValidation(xsd, config.lintPerTenant),
     workspace: new DiagramWorkspace(),
     settings: config.modeling,
@@ -71,6 +76,9 @@ const app = await NestFactory.createMicroservice<MicroserviceOptions>(
     transport: Transport.GRPC,
     options: {
       url: config.grpc.bindAddress,
+      // Above the XML cap (grpc-js defaults to 4 MiB), so an oversize document reaches the limits
+      // check and is refused as LIMIT_EXCEEDED naming the limit, not by the transport.
+      maxReceiveMessageLength: 2 * config.modeling.limits.maxXmlBytes + 1024 * 1024,
       package: [HEALTH_GRPC, MODELING_GRPC].map((s) => s.package),
       protoPath: [HEALTH_GRPC, MODELING_GRPC].map((s) => join(config.protoDir, s.protoFile)),
       loader: {
@@ -88,7 +96,7 @@ app.enableShutdownHooks();
 await app.listen();
 const metrics = serveMetrics(config.metrics.port, '0.0.0.0');
 new Logger('CommandService').log(
-  `gRPC listening on ${config.grpc.bindAddress}, metrics on :${config.metrics.port}/metrics`,
+  `gRPC listening on ${config.grpc.bindAddress}, metrics on :${config.metrics.port}/metrics, operations ${config.moddleMode}`,
 );
 
 for (const signal of ['SIGTERM', 'SIGINT'] as const) {
@@ -99,6 +107,7 @@ for (const signal of ['SIGTERM', 'SIGINT'] as const) {
       await relay.stop();
       await changes.stop();
       xsd.close();
+      sidecar?.close();
       await pool.end();
       process.exit(0);
     })();

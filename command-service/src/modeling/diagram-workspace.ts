@@ -1,4 +1,4 @@
-import { parseDiagram, type Diagram } from '@flowledger/bpmn-operations';
+import type { Diagram } from '@flowledger/bpmn-operations';
 
 /** A diagram as this process last saw it: its version, XML and (when intact) parsed model. */
 export interface WorkspaceEntry {
@@ -49,12 +49,6 @@ export class DiagramWorkspace {
     this.entries.delete(key);
     this.entries.set(key, entry);
     while (this.entries.size > this.maxEntries) this.entries.delete(this.entries.keys().next().value!);
-  }
-
-  /** The parsed model of an entry, parsing its XML when the model is not intact. */
-  async model(entry: WorkspaceEntry): Promise<Diagram> {
-    entry.model ??= await parseDiagram(entry.xml);
-    return entry.model;
   }
 
   static key(tenantId: string, diagramId: string): string {

@@ -1,12 +1,5 @@
 import { gzipSync } from 'node:zlib';
-import {
-  applyOperations,
-  canonicalHash,
-  countElements,
-  OperationError,
-  serializeDiagram,
-  type Operation,
-} from '@flowledger/bpmn-operations';
+import { canonicalHash, countElements, OperationError, type Operation } from '@flowledger/bpmn-operations';
 import { DIAGRAM_EVENT_SCHEMA_VERSION, type DiagramEvent } from '@flowledger/events';
 import { isAllowed } from '../../auth/permissions.js';
 import type { Caller } from '../../auth/caller.js';
@@ -24,6 +17,7 @@ import { Rejection, type Violation } from '../rejection.js';
 import type { ModelingSettings } from '../modeling-settings.js';
 import { checkProposalLimits } from './proposal-limits.js';
 import type { ValidationPort } from '../validation/validation-port.js';
+import type { OperationEngine } from '../operations/operation-engine.js';
 
 export interface ProposeCommand {
   diagramId: string;
@@ -42,6 +36,7 @@ export interface AppliedResult {
 
 export interface ProposeDependencies {
   ledger: LedgerPort;
+  engine: OperationEngine;
   validation: ValidationPort;
   workspace: DiagramWorkspace;
   settings: ModelingSettings;
@@ -100,6 +95,10 @@ async function proposeUnmeasured(
   return workspace.exclusive(key, async () => {
     const entry = await current(caller.tenantId, command.diagramId, deps);
     if (command.baseVersion !== entry.version) {
+      // A twin of this proposal (same transaction id, in this process's queue or another process)
+      // may be the very change that moved the version on: then the answer is its result.
+      const twin = await ledger.findByTransaction(caller.tenantId, command.transactionId);
+      if (twin) return replayed(twin, command.diagramId, deps);
       throw new Rejection(
         'VERSION_MISMATCH',
         `base_version ${command.baseVersion} is not the current version ${entry.version}`,
@@ -108,13 +107,10 @@ async function proposeUnmeasured(
       );
     }
     const version = entry.version + 1;
-    const model = await workspace.model(entry);
-    // From here on the model may be half-changed: any failure drops it, to be re-parsed.
+    // From here on the cached model may be half-changed: any failure drops it, to be re-parsed.
     try {
-      const change = await timed('apply', () =>
-        applyOperations(model, command.operations, { version, limits: settings.limits }),
-      );
-      const xml = await timed('serialize', () => serializeDiagram(model));
+      const change = await deps.engine.apply(entry, command.operations, { version, limits: settings.limits });
+      const { xml, model } = change;
       const verdict = await timed('xsd', () => deps.validation.xsd(xml));
       if (!verdict.valid) {
         xsdErrors.inc();
