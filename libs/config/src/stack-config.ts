@@ -10,6 +10,7 @@ const schema = z.object({
   FLOWLEDGER_KAFKA_CONTROLLER_PORT: z.coerce.number().int().positive().default(9093),
   FLOWLEDGER_SCHEMA_REGISTRY_PORT: z.coerce.number().int().positive().default(8081),
   FLOWLEDGER_SCHEMA_REGISTRY_URL: z.string().url().optional(),
+  FLOWLEDGER_SCHEMA_REGISTRY_MANAGEMENT_PORT: z.coerce.number().int().positive().default(8082),
   DATABASE_URL: z.string().url().optional(),
   FLOWLEDGER_PG_PORT: z.coerce.number().int().positive().default(55432),
   FLOWLEDGER_NEO4J_BOLT_PORT: z.coerce.number().int().positive().default(7687),
@@ -28,7 +29,8 @@ const schema = z.object({
 export interface StackConfig {
   host: string;
   kafka: { brokers: string[]; controllerPort: number };
-  schemaRegistry: { port: number; url: string; external: boolean };
+  /** `managementPort`: Apicurio's health and metrics interface (always on in its build). */
+  schemaRegistry: { port: number; managementPort: number; url: string; external: boolean };
   postgres: {
     port: number;
     url: string;
@@ -70,6 +72,7 @@ export function loadStackConfig(env: NodeJS.ProcessEnv = process.env): StackConf
     },
     schemaRegistry: {
       port: e.FLOWLEDGER_SCHEMA_REGISTRY_PORT,
+      managementPort: e.FLOWLEDGER_SCHEMA_REGISTRY_MANAGEMENT_PORT,
       url: e.FLOWLEDGER_SCHEMA_REGISTRY_URL ?? `http://${host}:${e.FLOWLEDGER_SCHEMA_REGISTRY_PORT}/apis/ccompat/v7`,
       external: e.FLOWLEDGER_SCHEMA_REGISTRY_URL !== undefined,
     },

@@ -41,6 +41,7 @@ export const schemaRegistry: Component = {
       env: {
         ...process.env,
         FLOWLEDGER_SCHEMA_REGISTRY_PORT: String(ctx.config.schemaRegistry.port),
+        FLOWLEDGER_SCHEMA_REGISTRY_MANAGEMENT_PORT: String(ctx.config.schemaRegistry.managementPort),
         FLOWLEDGER_REGISTRY_JDBC_URL: `jdbc:postgresql://${pgUrl.hostname}:${pg.port}/${pg.registryDatabase}`,
         FLOWLEDGER_PG_USER: pg.username,
         FLOWLEDGER_PG_PASSWORD: pg.password,
