@@ -1,0 +1,41 @@
+import type { Diagram } from '@flowledger/bpmn-operations';
+import type { DiagramEvent } from '@flowledger/events';
+
+/**
+ * A read model fed by the diagram-events topics (DESIGN.md §6, STYLE.md §4): declarative —
+ * which events it handles and how one changes the sink — with the sink as its adapter.
+ * Every projection is its own consumer group (`flowledger.projector.<name>.v<version>`).
+ */
+export interface Projection {
+  /** e.g. `postgres`, `neo4j`, `snapshots`. */
+  name: string;
+  /**
+   * The projection version. A new version rebuilds into fresh tables / labels while the old
+   * one keeps serving, then switches over (issue 4, item 5).
+   */
+  version: number;
+  canHandle(event: DiagramEvent): boolean;
+  sink: ProjectionSink;
+}
+
+/** What a projection sees for one event: the event and the diagram as it is after it. */
+export interface ProjectedChange {
+  event: DiagramEvent;
+  /** The diagram after the event, replayed from the stream and checked against `event.resultHash`. */
+  diagram: Diagram;
+  /** Its canonical XML (what `resultHash` is the hash of). */
+  xml: string;
+}
+
+/**
+ * Where a projection writes. `apply` must record the diagram's applied version in the same
+ * write (transaction) as the change, so a crash never leaves the two apart; re-delivered
+ * events (version ≤ applied) are skipped by the runner before `apply` is called.
+ */
+export interface ProjectionSink {
+  /** The last version applied for the diagram, 0 if none. */
+  appliedVersion(tenantId: string, diagramId: string): Promise<number>;
+  apply(change: ProjectedChange): Promise<void>;
+  /** Drops everything of this projection version (for `rebuild`), optionally for one tenant. */
+  reset(tenantId?: string): Promise<void>;
+}
