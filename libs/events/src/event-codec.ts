@@ -78,23 +78,28 @@ export function createEventCodec({ registryUrl }: EventCodecOptions): EventCodec
 }
 
 /**
- * Two processes registering a new subject at once both try to create its compatibility rule;
- * the registry refuses the second (409, "rule ... already exists"). Trying again finds the rule
+ * Two processes registering a new subject at once race in two ways: both try to create its
+ * compatibility rule (the registry refuses the second, 409 "already exists"), or one finds the
+ * subject already created by the other but its BACKWARD rule not set yet (the client reports
+ * "Compatibility does not match the configuration"). Trying again shortly after finds the rule
  * set and the schema registered, which is what both wanted.
  */
-async function registerRacing<T>(register: () => Promise<T>, attempts = 3): Promise<T> {
+export async function registerRacing<T>(register: () => Promise<T>, attempts = 5, delayMs = 200): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
       return await register();
     } catch (err) {
+      const message = String((err as Error).message);
       const lostRace =
-        (err as { status?: number }).status === 409 && /already exists/i.test(String((err as Error).message));
+        ((err as { status?: number }).status === 409 && /already exists/i.test(message)) ||
+        (err as Error).name === 'ConfluentSchemaRegistryCompatibilityError';
       if (!lostRace || attempt >= attempts) throw err;
+      await new Promise((resolve) => setTimeout(resolve, delayMs * attempt));
     }
   }
 }
 
-function classifyRegistryError(err: unknown, what: string): EventError {
+export function classifyRegistryError(err: unknown, what: string): EventError {
   const message = err instanceof Error ? err.message : String(err);
   const status = (err as { status?: number }).status;
   if (status === 409 || /incompatible/i.test(message)) {

@@ -15,4 +15,15 @@ export { createEventCodec, type EventCodec, type EventCodecOptions } from './eve
 export { EventError, type EventErrorCode } from './event-error.js';
 export { AVRO_CONFLUENT_CONTENT_TYPE, buildEventHeaders, type EventHeaderInput } from './event-headers.js';
 export { computeResultHash } from './result-hash.js';
-export { diagramEventsSubject, diagramEventsTopic } from './topics.js';
+export { diagramEventsSubject, diagramEventsTopic, snapshotsSubject, snapshotsTopic } from './topics.js';
+export { createSnapshotCodec, type SnapshotCodec } from './snapshot-codec.js';
+export {
+  SNAPSHOT_CREATED_SCHEMA_FILE,
+  SNAPSHOT_CREATED_SCHEMA_VERSION,
+  loadSnapshotCreatedSchema,
+  snapshotCreatedAvroType,
+  snapshotCreatedFromAvro,
+  snapshotCreatedToAvro,
+  type SnapshotCreated,
+  type SnapshotCreatedAvro,
+} from './snapshot-created.js';

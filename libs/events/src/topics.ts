@@ -15,3 +15,12 @@ export function diagramEventsTopic(tenantId: string): string {
 export function diagramEventsSubject(tenantId: string): string {
   return `${diagramEventsTopic(tenantId)}-value`;
 }
+
+/** Announcements of stored snapshots (snapshotter), keyed by diagram id. */
+export function snapshotsTopic(tenantId: string): string {
+  return diagramEventsTopic(tenantId).replace(/\.diagram-events$/, '.snapshots');
+}
+
+export function snapshotsSubject(tenantId: string): string {
+  return `${snapshotsTopic(tenantId)}-value`;
+}

@@ -33,9 +33,32 @@ export interface LedgerTestStack {
   close(): Promise<void>;
 }
 
+/**
+ * Ledger tests get a database of their own: the stack's running command services sweep the
+ * project database's outbox with their relays, which would publish what a test means to leave
+ * unpublished. Tests and their child processes all use this one name.
+ */
+const TEST_DATABASE = 'flowledger_ledger_test';
+
+async function testDatabaseUrl(url: string): Promise<string> {
+  const admin = new pg.Client({ connectionString: url });
+  await admin.connect();
+  try {
+    await admin.query(`CREATE DATABASE ${TEST_DATABASE}`);
+  } catch (err) {
+    // 42P04: it exists already (made by an earlier run, or by a test running beside this one).
+    if ((err as { code?: string }).code !== '42P04') throw err;
+  } finally {
+    await admin.end();
+  }
+  const test = new URL(url);
+  test.pathname = `/${TEST_DATABASE}`;
+  return test.toString();
+}
+
 export async function openLedgerTestStack(name: string, poolSize = 10): Promise<LedgerTestStack> {
   const config = loadStackConfig();
-  const pool = new pg.Pool({ connectionString: config.postgres.url, max: poolSize });
+  const pool = new pg.Pool({ connectionString: await testDatabaseUrl(config.postgres.url), max: poolSize });
   await migrateLedger(pool);
   const connection = { brokers: config.kafka.brokers, clientId: `${name}-${process.pid}` };
   const codec = createEventCodec({ registryUrl: config.schemaRegistry.url });
