@@ -38,6 +38,11 @@ export interface Violation {
   line: number;
   column: number;
 }
+/** google.protobuf.Timestamp as @grpc/proto-loader decodes it (`longs: Number`). */
+export interface Timestamp {
+  seconds: number;
+  nanos: number;
+}
 export type ProposeResult =
   | {
       result: 'applied';
@@ -96,13 +101,15 @@ export class ModelingClient {
     return this.unary('GetDiagram', { diagramId, version });
   }
 
-  listDiagrams(): Promise<{ diagrams: Array<{ diagramId: string; name: string; version: number }> }> {
+  listDiagrams(): Promise<{
+    diagrams: Array<{ diagramId: string; name: string; version: number; updatedAt: Timestamp }>;
+  }> {
     return this.unary('ListDiagrams', {});
   }
 
   listVersions(
     diagramId: string,
-  ): Promise<{ versions: Array<{ version: number; transactionId: string; actorId: string }> }> {
+  ): Promise<{ versions: Array<{ version: number; transactionId: string; actorId: string; occurredAt: Timestamp }> }> {
     return this.unary('ListVersions', { diagramId });
   }
 
