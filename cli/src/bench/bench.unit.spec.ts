@@ -1,0 +1,103 @@
+import { describe, expect, it } from 'vitest';
+import { percentile, summarizeLatencies } from './latency-stats.js';
+import { parseStepTotals, stepMeansBetween } from './step-metrics.js';
+import { parseProposeArgs } from './propose/propose-command.js';
+import { CHANGE_CYCLE, smallChange, type EditAnchor } from './propose/small-changes.js';
+import { BenchUsageError } from './bench-command.js';
+
+const exposition = (applySum: number, applyCount: number, validatorSum: number) => `
+# HELP flowledger_propose_step_duration_seconds Time spent in each step of the write path
+# TYPE flowledger_propose_step_duration_seconds histogram
+flowledger_propose_step_duration_seconds_bucket{le="0.001",step="apply"} 3
+flowledger_propose_step_duration_seconds_sum{step="apply"} ${applySum}
+flowledger_propose_step_duration_seconds_count{step="apply"} ${applyCount}
+flowledger_propose_step_duration_seconds_sum{step="kafka"} 0.5
+flowledger_propose_step_duration_seconds_count{step="kafka"} 10
+flowledger_xsd_validator_duration_seconds_sum ${validatorSum}
+flowledger_xsd_validator_duration_seconds_count ${applyCount}
+flowledger_propose_duration_seconds_sum{outcome="applied"} 9
+`;
+
+describe('latency statistics', () => {
+  it('takes nearest-rank percentiles', () => {
+    const sorted = Array.from({ length: 100 }, (_, i) => i + 1);
+    expect(percentile(sorted, 0.5)).toBe(50);
+    expect(percentile(sorted, 0.95)).toBe(95);
+    expect(percentile(sorted, 0.99)).toBe(99);
+    expect(percentile([7], 0.99)).toBe(7);
+  });
+
+  it('summarizes unsorted samples', () => {
+    const s = summarizeLatencies([3, 1, 2]);
+    expect(s).toMatchObject({ count: 3, p50Ms: 2, maxMs: 3, meanMs: 2 });
+    expect(summarizeLatencies([]).count).toBe(0);
+  });
+});
+
+describe('step metrics', () => {
+  it('reads _sum and _count per step and the validator histogram', () => {
+    const totals = parseStepTotals(exposition(0.2, 100, 0.1));
+    expect(totals.get('apply')).toEqual({ sumSeconds: 0.2, count: 100 });
+    expect(totals.get('kafka')).toEqual({ sumSeconds: 0.5, count: 10 });
+    expect(totals.get('xsd-validator')).toEqual({ sumSeconds: 0.1, count: 100 });
+  });
+
+  it('gives the mean of the steps that ran between two scrapes', () => {
+    const means = stepMeansBetween(
+      parseStepTotals(exposition(0.2, 100, 0.1)),
+      parseStepTotals(exposition(0.5, 200, 0.3)),
+    );
+    expect(means.map((m) => m.step)).toEqual(['apply', 'xsd-validator']); // kafka did not move
+    expect(means[0]!.count).toBe(100);
+    expect(means[0]!.meanMs).toBeCloseTo(3);
+    expect(means[1]!.meanMs).toBeCloseTo(2);
+  });
+});
+
+describe('small changes', () => {
+  const anchor: EditAnchor = { taskId: 'T', processId: 'P', bounds: { x: 100, y: 100, width: 100, height: 80 } };
+
+  it('cycles move, rename, create task + flow, delete it', () => {
+    const kinds = CHANGE_CYCLE.map((_, step) => smallChange(anchor, 3, step, { createdTaskId: 'Task_9_1' }).kind);
+    expect(kinds).toEqual(['move', 'rename', 'create-task-and-flow', 'delete-task']);
+    const create = smallChange(anchor, 3, 2, {}).operations;
+    expect(create.map((o) => o.kind)).toEqual(['createShape', 'createConnection']);
+    expect(smallChange(anchor, 3, 3, { createdTaskId: 'Task_9_1' }).operations).toEqual([
+      { kind: 'deleteElements', elementIds: ['Task_9_1'] },
+    ]);
+  });
+
+  it('moves right, then back, so the shape stays where it was', () => {
+    const dx = (step: number) => (smallChange(anchor, 0, step, {}).operations[0] as { delta: { x: number } }).delta.x;
+    expect(dx(0) + dx(CHANGE_CYCLE.length)).toBe(0);
+  });
+
+  it('renames instead of deleting when nothing was created', () => {
+    expect(smallChange(anchor, 0, 3, {}).kind).toBe('rename');
+  });
+});
+
+describe('bench propose options', () => {
+  it('defaults to 1,10,50 editors on both sizes, both modes, 15 s per run', () => {
+    expect(parseProposeArgs([])).toEqual({
+      editors: [1, 10, 50],
+      sizes: ['10kb', '100kb'],
+      modes: ['own', 'shared'],
+      stop: { durationMs: 15_000 },
+      thinkMs: 0,
+      metricsUrl: undefined,
+      json: false,
+    });
+  });
+
+  it('reads --proposals, --sizes, --json', () => {
+    const a = parseProposeArgs(['--editors', '2', '--sizes', '100KB', '--proposals', '40', '--json']);
+    expect(a).toMatchObject({ editors: [2], sizes: ['100kb'], stop: { proposals: 40 }, json: true });
+  });
+
+  it('refuses unknown sizes, both stop rules, and non-numbers', () => {
+    expect(() => parseProposeArgs(['--sizes', '1mb'])).toThrow(BenchUsageError);
+    expect(() => parseProposeArgs(['--duration', '5', '--proposals', '5'])).toThrow(BenchUsageError);
+    expect(() => parseProposeArgs(['--editors', 'ten'])).toThrow(BenchUsageError);
+  });
+});

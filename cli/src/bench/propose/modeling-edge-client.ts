@@ -1,0 +1,88 @@
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import * as grpc from '@grpc/grpc-js';
+import * as protoLoader from '@grpc/proto-loader';
+import { operationToProto, type Operation } from '@flowledger/bpmn-operations';
+
+const protoDir = fileURLToPath(new URL('../../../../schemas/proto', import.meta.url));
+const definition = protoLoader.loadSync(join(protoDir, 'flowledger/modeling/v1/modeling.proto'), {
+  includeDirs: [protoDir],
+  keepCase: false,
+  longs: Number,
+  enums: String,
+  defaults: true,
+  oneofs: true,
+});
+const ModelingService = (
+  grpc.loadPackageDefinition(definition) as unknown as {
+    flowledger: { modeling: { v1: { ModelingService: grpc.ServiceClientConstructor } } };
+  }
+).flowledger.modeling.v1.ModelingService;
+
+export type ProposeOutcome =
+  | { result: 'applied'; version: number; idMap: Record<string, string> }
+  | { result: 'rejected'; code: string; message: string; currentVersion: number };
+
+interface ProposeResponse {
+  result: 'applied' | 'rejected';
+  applied: { version: number; idMap?: Record<string, string> };
+  rejected: { code: string; message: string; currentVersion: number };
+}
+
+type Callback = (error: grpc.ServiceError | null, response: unknown) => void;
+type Stub = grpc.Client &
+  Record<string, (request: unknown, md: grpc.Metadata, options: grpc.CallOptions, cb: Callback) => void>;
+
+/**
+ * The benchmark's client of `flowledger.modeling.v1.ModelingService`: plain gRPC to the edge
+ * (Envoy), which checks the JWT and forwards to a command service — the path every client takes.
+ */
+export class ModelingEdgeClient {
+  private readonly stub: Stub;
+  private readonly metadata = new grpc.Metadata();
+
+  constructor(address: string, token: string) {
+    this.stub = new ModelingService(address, grpc.credentials.createInsecure()) as unknown as Stub;
+    this.metadata.set('authorization', `Bearer ${token}`);
+  }
+
+  createDiagram(name: string, xml: string, transactionId: string): Promise<{ diagramId: string; version: number }> {
+    return this.unary('CreateDiagram', { name, xml, transactionId });
+  }
+
+  async propose(
+    diagramId: string,
+    baseVersion: number,
+    operations: Operation[],
+    transactionId: string,
+  ): Promise<ProposeOutcome> {
+    const response = await this.unary<ProposeResponse>('Propose', {
+      diagramId,
+      baseVersion,
+      transactionId,
+      operations: operations.map(operationToProto),
+    });
+    if (response.result === 'applied') {
+      return { result: 'applied', version: response.applied.version, idMap: response.applied.idMap ?? {} };
+    }
+    const r = response.rejected;
+    return {
+      result: 'rejected',
+      code: String(r.code).replace(/^REJECT_CODE_/, ''),
+      message: r.message,
+      currentVersion: r.currentVersion,
+    };
+  }
+
+  close(): void {
+    this.stub.close();
+  }
+
+  private unary<T>(method: string, request: unknown): Promise<T> {
+    return new Promise((resolve, reject) => {
+      this.stub[method]!(request, this.metadata, { deadline: Date.now() + 30_000 }, (error, response) =>
+        error ? reject(error) : resolve(response as T),
+      );
+    });
+  }
+}

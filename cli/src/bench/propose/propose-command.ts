@@ -1,0 +1,112 @@
+import { parseArgs } from 'node:util';
+import { BenchUsageError, type Benchmark } from '../bench-command.js';
+import type { StopRule } from './editing-run.js';
+import { DIAGRAM_SIZES, runProposeBench, type EditingMode } from './propose-bench.js';
+import { renderProposeReport } from './propose-report.js';
+
+const USAGE = `usage: flowledger bench propose [--editors 1,10,50] [--sizes 10kb,100kb] [--modes own,shared]
+                               [--duration SECONDS | --proposals N] [--think-ms MS] [--metrics-url URL] [--json]
+  --editors      concurrent editors per run (default 1,10,50)
+  --sizes        diagrams: ${Object.entries(DIAGRAM_SIZES)
+    .map(([k, v]) => `${k} = MIWG ${v}`)
+    .join(', ')}
+  --modes        own = one diagram per editor (the headline), shared = all editors on one diagram
+  --duration     seconds per run (default 15); --proposals N: N proposals per run instead
+  --think-ms     each editor's pause after each answer (default 0: back to back, i.e. saturation)
+  --metrics-url  the command service's Prometheus endpoint (default http://localhost:$FLOWLEDGER_COMMAND_METRICS_PORT/metrics, port 9464)
+  --json         the result as JSON instead of Markdown`;
+
+export interface ProposeArgs {
+  editors: number[];
+  sizes: string[];
+  modes: EditingMode[];
+  stop: StopRule;
+  thinkMs: number;
+  metricsUrl?: string;
+  json: boolean;
+}
+
+/** Exported for tests; throws BenchUsageError for anything it cannot read. */
+export function parseProposeArgs(args: string[]): ProposeArgs {
+  const { values } = parseArgs({
+    args,
+    options: {
+      editors: { type: 'string', default: '1,10,50' },
+      sizes: { type: 'string', default: '10kb,100kb' },
+      modes: { type: 'string', default: 'own,shared' },
+      duration: { type: 'string' },
+      proposals: { type: 'string' },
+      'think-ms': { type: 'string', default: '0' },
+      'metrics-url': { type: 'string' },
+      json: { type: 'boolean', default: false },
+    },
+    strict: true,
+    allowPositionals: false,
+  });
+  const editors = list(values.editors).map((e) => positiveInt('--editors', e));
+  const sizes = list(values.sizes).map((s) => s.toLowerCase());
+  for (const size of sizes) {
+    if (!(size in DIAGRAM_SIZES))
+      throw new BenchUsageError(`--sizes: unknown size "${size}" (${Object.keys(DIAGRAM_SIZES).join(', ')})`);
+  }
+  const modes = list(values.modes) as EditingMode[];
+  for (const mode of modes) {
+    if (mode !== 'own' && mode !== 'shared') throw new BenchUsageError(`--modes: unknown mode "${mode}" (own, shared)`);
+  }
+  if (values.duration !== undefined && values.proposals !== undefined)
+    throw new BenchUsageError('give --duration or --proposals, not both');
+  const stop: StopRule =
+    values.proposals !== undefined
+      ? { proposals: positiveInt('--proposals', values.proposals) }
+      : { durationMs: positiveNumber('--duration', values.duration ?? '15') * 1000 };
+  const thinkMs = Number(values['think-ms']);
+  if (!Number.isFinite(thinkMs) || thinkMs < 0)
+    throw new BenchUsageError(`--think-ms: not a number ≥ 0: "${values['think-ms']}"`);
+  return { editors, sizes, modes, stop, thinkMs, metricsUrl: values['metrics-url'], json: values.json };
+}
+
+export const proposeBenchmark: Benchmark = {
+  summary: 'accept latency and throughput of small changes at 1..N concurrent editors, with time per step',
+  usage: USAGE,
+  async run(args, ctx) {
+    const parsed = parseProposeArgs(args);
+    const metricsUrl =
+      parsed.metricsUrl ?? `http://${ctx.config.host}:${process.env.FLOWLEDGER_COMMAND_METRICS_PORT ?? '9464'}/metrics`;
+    const result = await runProposeBench({
+      ...parsed,
+      metricsUrl,
+      root: ctx.root,
+      varDir: ctx.varDir,
+      config: ctx.config,
+      progress: (line) => ctx.stderr.write(`[bench propose] ${line}\n`),
+    });
+    ctx.stdout.write(
+      parsed.json
+        ? `${JSON.stringify(result, null, 2)}\n`
+        : renderProposeReport(result, `npx flowledger bench propose ${args.join(' ')}`.trim()),
+    );
+    const failed = result.scenarios.some((s) => s.errors > 0);
+    return failed ? 1 : 0;
+  },
+};
+
+function list(value: string): string[] {
+  const items = value
+    .split(',')
+    .map((v) => v.trim())
+    .filter((v) => v.length > 0);
+  if (items.length === 0) throw new BenchUsageError(`empty list "${value}"`);
+  return items;
+}
+
+function positiveInt(option: string, text: string): number {
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 1) throw new BenchUsageError(`${option}: not a positive whole number: "${text}"`);
+  return n;
+}
+
+function positiveNumber(option: string, text: string): number {
+  const n = Number(text);
+  if (!Number.isFinite(n) || n <= 0) throw new BenchUsageError(`${option}: not a positive number: "${text}"`);
+  return n;
+}
