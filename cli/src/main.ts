@@ -1,5 +1,5 @@
 import { loadStackConfig } from '@flowledger/config';
-import { varDir } from './checkout.js';
+import { root, varDir } from './checkout.js';
 import { stackCommand } from './stack/stack-command.js';
 
 const USAGE = `usage: flowledger <verb> [options]
@@ -7,6 +7,9 @@ const USAGE = `usage: flowledger <verb> [options]
 verbs:
   stack up|down|status [--json]   the embedded stack (Kafka, schema registry, Postgres, Neo4j, Envoy, validator, OIDC, services)
   token --tenant T --actor A --roles r1,r2 [--ttl SECONDS]   print a signed dev JWT alone on stdout
+  bench propose|kafka-clients [options] [--json]   measure against the running stack (bench --help)
+  backup --tenant T --out DIR | restore --from DIR | rebuild --read-model M [--tenant T] | verify [--tenant T]
+                                  recovery (progress on stderr; --json for a machine-readable result)
 `;
 
 const [verb, ...args] = process.argv.slice(2);
@@ -18,6 +21,28 @@ async function main(): Promise<number> {
     case 'token': {
       const { tokenCommand } = await import('./token/token-command.js');
       return tokenCommand(args, { config: loadStackConfig(), varDir });
+    }
+    case 'bench': {
+      const { benchCommand } = await import('./bench/bench-command.js');
+      return benchCommand(args, {
+        config: loadStackConfig(),
+        root,
+        varDir,
+        stdout: process.stdout,
+        stderr: process.stderr,
+      });
+    }
+    case 'backup':
+    case 'restore':
+    case 'rebuild':
+    case 'verify': {
+      const { recoveryCommand } = await import('./recovery/recovery-command.js');
+      return recoveryCommand(verb, args, {
+        config: loadStackConfig(),
+        root,
+        stdout: process.stdout,
+        stderr: process.stderr,
+      });
     }
     case undefined:
     case 'help':

@@ -14,6 +14,7 @@ import { loadCommandServiceConfig } from './config/command-service.config.js';
 import { HEALTH_GRPC } from './health/health.grpc.js';
 import { DiagramWorkspace } from './modeling/diagram-workspace.js';
 import { createLedgerAdapter, listenForChanges } from './modeling/ledger.adapter.js';
+import { createPostgresSnapshotSource } from './modeling/snapshot-source.js';
 import { MODELING_GRPC } from './modeling/modeling.grpc.js';
 import { ChangeFeed } from './modeling/queries/change-feed.js';
 import { DiagramQueries } from './modeling/queries/diagram-queries.js';
@@ -66,6 +67,7 @@ const app = await NestFactory.createMicroservice<MicroserviceOptions>(
     workspace: new DiagramWorkspace(),
     settings: config.modeling,
     now: () => new Date(),
+    snapshots: createPostgresSnapshotSource(pool),
     newDiagramId: () => randomUUID(),
     queries: new DiagramQueries(ledger, feed),
     verifyToken: (jwt) => verifyToken(jwt, { issuer: stack.oidc.issuer, audience: 'flowledger' }),

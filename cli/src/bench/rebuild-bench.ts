@@ -97,7 +97,11 @@ export function renderRebuildReport(r: RebuildBenchResult, args: string[]): stri
     ...r.runs.map((x, i) => `| ${i + 1} | ${x.seconds.toFixed(2)} | ${Math.round(x.eventsPerSecond)} |`),
     '',
     `Best ${Math.round(r.bestEventsPerSecond)} events/s; target ≥ ${r.targetEventsPerSecond} events/s for all three together: **${
-      r.readModels.length === 3 ? (r.bestEventsPerSecond >= r.targetEventsPerSecond ? 'met' : 'missed') : 'n/a (not all three)'
+      r.readModels.length === 3
+        ? r.bestEventsPerSecond >= r.targetEventsPerSecond
+          ? 'met'
+          : 'missed'
+        : 'n/a (not all three)'
     }**.`,
     '',
   ].join('\n');
@@ -120,10 +124,12 @@ async function seedTenant(ctx: BenchContext, diagrams: number, versions: number)
     const queue = Array.from({ length: diagrams }, (_, i) => i);
     const worker = async () => {
       for (let i = queue.shift(); i !== undefined; i = queue.shift()) {
-        const { diagramId } = await client.createDiagram(`rebuild bench ${i}`, '', randomUUID());
+        const createTx = randomUUID();
+        const { diagramId } = await retryUnavailable(() => client.createDiagram(`rebuild bench ${i}`, '', createTx));
         step.increment();
         for (let v = 2; v <= versions; v++) {
-          const outcome = await client.propose(diagramId, v - 1, seedOperations(v), randomUUID());
+          const tx = randomUUID();
+          const outcome = await retryUnavailable(() => client.propose(diagramId, v - 1, seedOperations(v), tx));
           if (outcome.result !== 'applied') throw new Error(`seeding v${v}: ${outcome.code} ${outcome.message}`);
           step.increment();
         }
@@ -149,7 +155,30 @@ function seedOperations(v: number): Operation[] {
     name: `step ${v}`,
   };
   if (v === 2 || v % 2 === 1) return [task];
-  return [task, { kind: 'createConnection', id: `f${v}`, type: 'bpmn:SequenceFlow', sourceId: 'Task_2_1', targetId: `t${v}`, waypoints: [], name: '' }];
+  return [
+    task,
+    {
+      kind: 'createConnection',
+      id: `f${v}`,
+      type: 'bpmn:SequenceFlow',
+      sourceId: 'Task_2_1',
+      targetId: `t${v}`,
+      waypoints: [],
+      name: '',
+    },
+  ];
+}
+
+/** UNAVAILABLE asks to retry with the same transaction id (a broker restart by another test, say). */
+async function retryUnavailable<T>(call: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await call();
+    } catch (error) {
+      if ((error as { code?: number }).code !== 14 || attempt >= 20) throw error;
+      await new Promise((r) => setTimeout(r, 1_000));
+    }
+  }
 }
 
 function positive(flag: string, value: string): number {

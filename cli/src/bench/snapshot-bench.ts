@@ -139,10 +139,18 @@ export function renderSnapshotReport(r: SnapshotBenchResult, args: string[]): st
 async function canonicalModels(root: string) {
   const dir = join(root, 'tests', 'fixtures', 'miwg-reference');
   const out = [];
-  for (const file of readdirSync(dir).filter((f) => f.endsWith('.bpmn')).sort()) {
+  for (const file of readdirSync(dir)
+    .filter((f) => f.endsWith('.bpmn'))
+    .sort()) {
     const diagram = await parseDiagram(readFileSync(join(dir, file), 'utf8'));
     const xml = await serializeDiagram(diagram);
-    out.push({ id: `miwg-${file.replace(/\.bpmn$/, '').replace(/[^A-Za-z0-9_-]/g, '-')}`, diagram, xml, bytes: Buffer.byteLength(xml), hash: canonicalHash(xml) });
+    out.push({
+      id: `miwg-${file.replace(/\.bpmn$/, '').replace(/[^A-Za-z0-9_-]/g, '-')}`,
+      diagram,
+      xml,
+      bytes: Buffer.byteLength(xml),
+      hash: canonicalHash(xml),
+    });
   }
   return out;
 }

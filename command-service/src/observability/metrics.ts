@@ -21,6 +21,13 @@ export const stepLatency = new Histogram({
   registers: [registry],
 });
 
+export const xsdValidatorLatency = new Histogram({
+  name: 'flowledger_xsd_validator_duration_seconds',
+  help: 'Time validator-py reports for parsing and validating one document (the xsd step without the call)',
+  buckets: [0.0005, 0.001, 0.002, 0.004, 0.008, 0.016, 0.05, 0.1],
+  registers: [registry],
+});
+
 export const xsdErrors = new Counter({
   name: 'flowledger_xsd_errors_total',
   help: 'Proposals rejected by XSD validation',

@@ -22,8 +22,10 @@ const schema = z.object({
   FLOWLEDGER_GRPC_PORT: z.coerce.number().int().positive().default(50051),
   FLOWLEDGER_VALIDATOR_PORT: z.coerce.number().int().positive().default(50061),
   FLOWLEDGER_MODDLE_PORT: z.coerce.number().int().positive().default(50071),
+  FLOWLEDGER_QUERY_PORT: z.coerce.number().int().positive().default(50081),
   FLOWLEDGER_OIDC_PORT: z.coerce.number().int().positive().default(8090),
   FLOWLEDGER_OIDC_ISSUER: z.string().url().optional(),
+  FLOWLEDGER_WEB_PORT: z.coerce.number().int().positive().default(5180),
 });
 
 export interface StackConfig {
@@ -45,7 +47,11 @@ export interface StackConfig {
   grpc: { port: number; address: string };
   validator: { port: number; address: string };
   moddle: { port: number; address: string };
+  /** The Query API (projectors process), reached through Envoy. */
+  query: { port: number; address: string };
   oidc: { port: number; issuer: string; external: boolean };
+  /** The web app's static server; browsers reach it through Envoy at `edge.url`, never directly. */
+  web: { port: number };
 }
 
 const DEV_PG_USER = 'flowledger';
@@ -103,10 +109,12 @@ export function loadStackConfig(env: NodeJS.ProcessEnv = process.env): StackConf
       address: `${host}:${e.FLOWLEDGER_VALIDATOR_PORT}`,
     },
     moddle: { port: e.FLOWLEDGER_MODDLE_PORT, address: `${host}:${e.FLOWLEDGER_MODDLE_PORT}` },
+    query: { port: e.FLOWLEDGER_QUERY_PORT, address: `${host}:${e.FLOWLEDGER_QUERY_PORT}` },
     oidc: {
       port: e.FLOWLEDGER_OIDC_PORT,
       issuer: e.FLOWLEDGER_OIDC_ISSUER ?? `http://${host}:${e.FLOWLEDGER_OIDC_PORT}`,
       external: e.FLOWLEDGER_OIDC_ISSUER !== undefined,
     },
+    web: { port: e.FLOWLEDGER_WEB_PORT },
   };
 }

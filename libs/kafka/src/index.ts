@@ -8,3 +8,4 @@ export {
 export { partitionForKey } from './kafka-partitioning.js';
 export { createKafkaConsumer, type KafkaConsumer, type IncomingRecord, type ConsumeOptions } from './kafka-consumer.js';
 export type { KafkaConnection } from './kafka-connection.js';
+export { createKafkaGroupLag, type KafkaGroupLag } from './kafka-group-lag.js';

@@ -8,6 +8,8 @@ export interface OutgoingRecord {
   key: string;
   value: Buffer;
   headers?: Record<string, string>;
+  /** An explicit partition (restoring a backup into the same layout); default: by key (partitionForKey). */
+  partition?: number;
 }
 
 /** Where an acknowledged record landed. */
@@ -48,7 +50,14 @@ export function createKafkaProducer(connection: KafkaConnection): KafkaProducer 
       try {
         // The adapter picks partitions itself (partitionForKey), so every position is known exactly.
         const metadata = await producer.metadata({ topics: [...new Set(records.map((r) => r.topic))] });
-        const partitions = records.map((r) => partitionForKey(r.key, partitionCountOf(metadata, r.topic)));
+        const partitions = records.map((r) => {
+          const count = partitionCountOf(metadata, r.topic);
+          if (r.partition === undefined) return partitionForKey(r.key, count);
+          if (!Number.isInteger(r.partition) || r.partition < 0 || r.partition >= count) {
+            throw new Error(`kafka: ${r.topic} has no partition ${r.partition}`);
+          }
+          return r.partition;
+        });
         const result = await producer.send({ messages: records.map((r, i) => toMessage(r, partitions[i]!)) });
         assignPositions(records, partitions, result.offsets ?? [], positions);
       } catch (err) {

@@ -15,16 +15,29 @@ export interface Projection {
    */
   version: number;
   canHandle(event: DiagramEvent): boolean;
+  /**
+   * Whether this projection needs the canonical XML after `event` (`ProjectedChange.xml`).
+   * Absent = always. Serializing costs ~1 ms even for a small diagram, so read models built from
+   * `diagram` alone answer false and a rebuild runs an order of magnitude faster.
+   */
+  needsXml?(event: DiagramEvent): boolean;
   sink: ProjectionSink;
 }
 
 /** What a projection sees for one event: the event and the diagram as it is after it. */
 export interface ProjectedChange {
   event: DiagramEvent;
-  /** The diagram after the event, replayed from the stream and checked against `event.resultHash`. */
+  /**
+   * The diagram after the event, replayed from the stream. Read-only for sinks. In `applyBatch`
+   * the changes of one diagram share this object, which is then in the state after the batch's
+   * last change of that diagram: write state from the last change, history from every change.
+   */
   diagram: Diagram;
-  /** Its canonical XML (what `resultHash` is the hash of). */
-  xml: string;
+  /**
+   * Its canonical XML (what `resultHash` is the hash of; checked before the sink sees it).
+   * Present whenever the projection's `needsXml` returned true (or it has none).
+   */
+  xml?: string;
 }
 
 /**
@@ -36,6 +49,18 @@ export interface ProjectionSink {
   /** The last version applied for the diagram, 0 if none. */
   appliedVersion(tenantId: string, diagramId: string): Promise<number>;
   apply(change: ProjectedChange): Promise<void>;
+  /**
+   * Optional: many changes (any diagrams, each diagram's in version order, without gaps after
+   * its applied version) in as few writes as possible. Used by rebuilds; without it the runner
+   * calls `apply` for each change.
+   */
+  applyBatch?(changes: ProjectedChange[]): Promise<void>;
   /** Drops everything of this projection version (for `rebuild`), optionally for one tenant. */
   reset(tenantId?: string): Promise<void>;
+  /**
+   * Optional: makes this projection version the one that serves reads (item 5). Called once a
+   * live projector of this version has caught up with every topic, and after a full rebuild.
+   * Must be idempotent and must not demote a newer active version.
+   */
+  activate?(): Promise<void>;
 }

@@ -6,24 +6,33 @@ export interface EnvoyConfigValues {
   adminPort: number;
   commandServiceHost: string;
   commandServicePort: number;
+  queryServiceHost: string;
+  queryServicePort: number;
   oidcIssuer: string;
   oidcJwksUri: string;
   oidcHost: string;
   oidcPort: number;
+  webHost: string;
+  webPort: number;
 }
 
 export function envoyConfigValues(config: StackConfig): EnvoyConfigValues {
   const { host, port } = splitHostPort(config.grpc.address);
+  const query = splitHostPort(config.query.address);
   const issuer = new URL(config.oidc.issuer);
   return {
     edgePort: config.edge.port,
     adminPort: config.edge.adminPort,
     commandServiceHost: host,
     commandServicePort: port,
+    queryServiceHost: query.host,
+    queryServicePort: query.port,
     oidcIssuer: config.oidc.issuer,
     oidcJwksUri: `${config.oidc.issuer.replace(/\/$/, '')}/jwks`,
     oidcHost: issuer.hostname.replace(/^\[(.*)\]$/, '$1'),
     oidcPort: Number(issuer.port || (issuer.protocol === 'https:' ? 443 : 80)),
+    webHost: config.host.replace(/^\[(.*)\]$/, '$1'),
+    webPort: config.web.port,
   };
 }
 

@@ -11,6 +11,8 @@ describe('envoy config rendering', () => {
       FLOWLEDGER_EDGE_PORT: '18080',
       FLOWLEDGER_ENVOY_ADMIN_PORT: '19901',
       FLOWLEDGER_GRPC_PORT: '15051',
+      FLOWLEDGER_WEB_PORT: '15180',
+      FLOWLEDGER_QUERY_PORT: '15081',
     });
 
     const yaml = renderEnvoyConfig(template, envoyConfigValues(config));
@@ -19,6 +21,8 @@ describe('envoy config rendering', () => {
     expect(yaml).toContain('address: 127.0.0.1, port_value: 19901');
     expect(yaml).toContain('address: 0.0.0.0, port_value: 18080');
     expect(yaml).toContain('address: localhost, port_value: 15051');
+    expect(yaml).toContain('address: localhost, port_value: 15081');
+    expect(yaml).toContain('address: localhost, port_value: 15180');
   });
 
   it('takes the upstream host from the configured host, IPv6 brackets removed', () => {
@@ -30,6 +34,6 @@ describe('envoy config rendering', () => {
 
   it('refuses a placeholder it has no value for', () => {
     const values = envoyConfigValues(loadStackConfig({}));
-    expect(() => renderEnvoyConfig('port: {{webPort}}', values)).toThrow(/webPort/);
+    expect(() => renderEnvoyConfig('port: {{noSuchPort}}', values)).toThrow(/noSuchPort/);
   });
 });

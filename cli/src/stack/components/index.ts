@@ -6,7 +6,9 @@ import { moddleSidecar } from './moddle-sidecar.js';
 import { neo4j } from './neo4j.js';
 import { oidc } from './oidc.js';
 import { postgres } from './postgres.js';
+import { projectors } from './projectors.js';
 import { schemaRegistry } from './schema-registry.js';
+import { snapshotter } from './snapshotter.js';
 import { validator } from './validator.js';
 
 /** Every component of the embedded stack, in the order `stack status` lists them. */
@@ -20,4 +22,6 @@ export const components: Component[] = [
   oidc,
   moddleSidecar,
   commandService,
+  projectors,
+  snapshotter,
 ];

@@ -1,13 +1,13 @@
 import {
   canonicalHash,
+  countElements,
   emptyDiagramXml,
   OperationError,
   parseDiagram,
   serializeDiagram,
 } from '@flowledger/bpmn-operations';
 import { DIAGRAM_EVENT_SCHEMA_VERSION, type DiagramEvent } from '@flowledger/events';
-import type { Caller } from '../../auth/caller.js';
-import { isAllowed } from '../../auth/permissions.js';
+import { isAllowed, type Caller } from '@flowledger/auth';
 import { logger } from '../../observability/logger.js';
 import { eventsAppended } from '../../observability/metrics.js';
 import { DiagramWorkspace } from '../diagram-workspace.js';
@@ -60,6 +60,14 @@ export async function createDiagram(
     if (error instanceof OperationError) throw new RequestError('INVALID_ARGUMENT', error.message);
     throw error;
   }
+  // The cap a proposal may not grow a diagram past holds for an imported one too.
+  const elements = countElements(model);
+  if (elements > deps.settings.limits.maxElementsPerDiagram) {
+    throw new RequestError(
+      'INVALID_ARGUMENT',
+      `limit exceeded: elements per diagram ${elements} > max ${deps.settings.limits.maxElementsPerDiagram}`,
+    );
+  }
   const xml = await serializeDiagram(model);
   const verdict = await deps.validation.xsd(xml);
   if (!verdict.valid) {
@@ -70,6 +78,14 @@ export async function createDiagram(
     );
   }
   const lint = await deps.validation.lint(caller.tenantId, model.definitions);
+  // Refused like importXml in a proposal: accepted, it would make every later proposal a LINT_ERROR.
+  const lintError = lint.errors[0];
+  if (lintError) {
+    throw new RequestError(
+      'INVALID_ARGUMENT',
+      `lint: ${lintError.rule}: ${lintError.message} (${lintError.elementId})`,
+    );
+  }
   const event: DiagramEvent = {
     eventSchemaVersion: DIAGRAM_EVENT_SCHEMA_VERSION,
     eventType: 'DIAGRAM_CREATED',

@@ -1,8 +1,7 @@
 import { gzipSync } from 'node:zlib';
 import { canonicalHash, countElements, OperationError, type Operation } from '@flowledger/bpmn-operations';
 import { DIAGRAM_EVENT_SCHEMA_VERSION, type DiagramEvent } from '@flowledger/events';
-import { isAllowed } from '../../auth/permissions.js';
-import type { Caller } from '../../auth/caller.js';
+import { isAllowed, type Caller } from '@flowledger/auth';
 import { logger } from '../../observability/logger.js';
 import {
   acceptLatency,
@@ -16,6 +15,8 @@ import { LedgerConflict, type LedgerEntry, type LedgerPort } from '../ledger-por
 import { Rejection, type Violation } from '../rejection.js';
 import type { ModelingSettings } from '../modeling-settings.js';
 import { checkProposalLimits } from './proposal-limits.js';
+import { loadFromSnapshot } from './cold-start.js';
+import type { SnapshotSource } from '../snapshot-source.js';
 import type { ValidationPort } from '../validation/validation-port.js';
 import type { OperationEngine } from '../operations/operation-engine.js';
 
@@ -41,6 +42,8 @@ export interface ProposeDependencies {
   workspace: DiagramWorkspace;
   settings: ModelingSettings;
   now: () => Date;
+  /** Where a diagram this process has not loaded starts from (snapshot + ledger tail); absent: the ledger's XML. */
+  snapshots?: SnapshotSource;
 }
 
 /**
@@ -111,7 +114,12 @@ async function proposeUnmeasured(
     try {
       const change = await deps.engine.apply(entry, command.operations, { version, limits: settings.limits });
       const { xml, model } = change;
-      const verdict = await timed('xsd', () => deps.validation.xsd(xml));
+      // XSD (validator-py, another process) and bpmnlint (this process) are independent: lint
+      // the model while the validator reads the XML. The XSD verdict still decides first.
+      const xsdRun = timed('xsd', () => deps.validation.xsd(xml));
+      const lintRun = timed('lint', () => deps.validation.lint(caller.tenantId, model.definitions));
+      lintRun.catch(() => undefined); // awaited below, unless the XSD verdict rejects first
+      const verdict = await xsdRun;
       if (!verdict.valid) {
         xsdErrors.inc();
         throw new Rejection(
@@ -121,7 +129,7 @@ async function proposeUnmeasured(
           entry.version,
         );
       }
-      const lint = await timed('lint', () => deps.validation.lint(caller.tenantId, model.definitions));
+      const lint = await lintRun;
       if (lint.errors.length > 0) {
         throw new Rejection(
           'LINT_ERROR',
@@ -180,6 +188,14 @@ async function current(tenantId: string, diagramId: string, deps: ProposeDepende
   const latest = await deps.ledger.currentVersion(tenantId, diagramId);
   if (latest === undefined) throw new Rejection('NOT_FOUND', `diagram ${diagramId} not found`);
   if (cached && cached.version === latest) return cached;
+  const cold =
+    !cached &&
+    deps.snapshots &&
+    (await loadFromSnapshot(tenantId, diagramId, latest, { ledger: deps.ledger, snapshots: deps.snapshots }));
+  if (cold) {
+    deps.workspace.set(key, cold);
+    return cold;
+  }
   const loaded = await deps.ledger.diagramXml(tenantId, diagramId, latest);
   if (!loaded) throw new Rejection('NOT_FOUND', `diagram ${diagramId} not found`);
   const entry: WorkspaceEntry = { version: loaded.version, xml: loaded.xml, model: undefined };

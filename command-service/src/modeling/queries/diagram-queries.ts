@@ -1,5 +1,4 @@
-import type { Caller } from '../../auth/caller.js';
-import { isAllowed } from '../../auth/permissions.js';
+import { isAllowed, type Caller } from '@flowledger/auth';
 import type { DiagramEvent } from '@flowledger/events';
 import type { DiagramListing, LedgerPort, VersionListing } from '../ledger-port.js';
 import { RequestError } from '../request-error.js';

@@ -16,19 +16,15 @@ export interface LintResult {
   warnings: Violation[];
 }
 
-// One linter per distinct configuration: resolving rules is the slow part, linting is not.
-const linters = new Map<string, BpmnLinter>();
+// The resolver is shared (rule modules load once); the Linter is not: it keeps each rule
+// instance for its lifetime, and some rules keep state in it (no-duplicate-sequence-flows
+// remembers every flow it has seen), so a reused Linter reports flows of earlier lints —
+// of other diagrams too — as duplicates. A fresh Linter costs ~0.5 ms.
 const resolver = new NodeResolver();
 
 /** Runs bpmnlint over a moddle `bpmn:Definitions`; a rule that crashes becomes a report, not a crash. */
 export async function lintDefinitions(definitions: unknown, config: LintConfig): Promise<LintResult> {
-  const key = JSON.stringify(config);
-  let linter = linters.get(key);
-  if (!linter) {
-    linter = new Linter({ config, resolver });
-    linters.set(key, linter);
-  }
-  const reports = await linter.lint(definitions);
+  const reports = await new Linter({ config, resolver }).lint(definitions);
   const result: LintResult = { errors: [], warnings: [] };
   for (const [rule, entries] of Object.entries(reports)) {
     for (const entry of entries) {

@@ -1,3 +1,4 @@
+import { xsdValidatorLatency } from '../../observability/metrics.js';
 import { lintDefinitions } from './bpmn-lint.js';
 import { lintConfigFor, type LintConfig } from './lint-config.js';
 import type { ValidationPort } from './validation-port.js';
@@ -9,7 +10,11 @@ export function createProposalValidation(
   lintPerTenant: Record<string, LintConfig>,
 ): ValidationPort {
   return {
-    xsd: (xml) => xsd.validate(xml),
+    async xsd(xml) {
+      const verdict = await xsd.validate(xml);
+      xsdValidatorLatency.observe(verdict.durationMs / 1000);
+      return verdict;
+    },
     lint: (tenantId, definitions) => lintDefinitions(definitions, lintConfigFor(tenantId, lintPerTenant)),
   };
 }

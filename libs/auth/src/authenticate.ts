@@ -17,7 +17,8 @@ export async function authenticate(read: MetadataReader, verify: TokenVerifier):
   try {
     token = await verify(match[1]!);
   } catch (error) {
-    if (error instanceof TokenError) throw new AuthenticationError(`token refused: ${error.message}`, error.retriable);
+    // TokenError messages already say "token refused: …" where that is what happened.
+    if (error instanceof TokenError) throw new AuthenticationError(error.message, error.retriable);
     throw error;
   }
   for (const [headerName, claimed] of [

@@ -1,0 +1,70 @@
+/**
+ * The layout of a backup folder (format `flowledger-backup/1`):
+ *
+ *   manifest.json                         what is inside: counts, offsets, schema ids, created_at, tool version
+ *   SHA256SUMS                            sha256 of every other file, coreutils format
+ *   topics/diagram-events.ndjson.gz       one TopicRecordLine per record, by partition then offset
+ *   topics/snapshots.ndjson.gz            the same for the snapshots topic (absent topic: no file)
+ *   registry/schemas.ndjson.gz            one SchemaLine per subject version the records reference
+ *   ledger/diagrams.ndjson.gz             the tenant's `diagrams` rows (row_to_json: exact types, µs timestamps)
+ *   ledger/ledger_events.ndjson.gz        its `ledger_events` rows, with the per-version XML (bytea as \x hex)
+ */
+export const BACKUP_FORMAT = 'flowledger-backup/1';
+
+export const TOPIC_FILES = {
+  'diagram-events': 'topics/diagram-events.ndjson.gz',
+  snapshots: 'topics/snapshots.ndjson.gz',
+};
+export const SCHEMAS_FILE = 'registry/schemas.ndjson.gz';
+export const LEDGER_FILES = { diagrams: 'ledger/diagrams.ndjson.gz', ledger_events: 'ledger/ledger_events.ndjson.gz' };
+export const MANIFEST_FILE = 'manifest.json';
+
+export type TopicKind = keyof typeof TOPIC_FILES;
+export type LedgerTable = keyof typeof LEDGER_FILES;
+
+export interface TopicRecordLine {
+  partition: number;
+  /** Decimal string (Kafka offsets are 64-bit). */
+  offset: string;
+  key: string;
+  headers: Record<string, string>;
+  /** The raw record value, Confluent framing included, base64. */
+  value: string;
+  /** The schema id in the value's Confluent header (null when it is not Confluent-framed). */
+  schemaId: number | null;
+}
+
+export interface SchemaLine {
+  /** Null when the id was referenced by a record but is no longer under the topic's subject. */
+  subject: string | null;
+  version: number | null;
+  id: number;
+  schemaType: string;
+  schema: string;
+  compatibility: string | null;
+}
+
+export interface PartitionManifest {
+  partition: number;
+  records: number;
+  /** Log start / end offsets at backup time, and the first and last record's offsets. */
+  start: string;
+  end: string;
+  first: string | null;
+  last: string | null;
+}
+
+export interface BackupManifest {
+  format: typeof BACKUP_FORMAT;
+  tool: { name: string; version: string };
+  tenant: string;
+  createdAt: string;
+  topics: Record<
+    string,
+    { kind: TopicKind; file: string; partitions: number; records: number; byPartition: PartitionManifest[] }
+  >;
+  schemas: { file: string; ids: number[]; subjects: string[] };
+  ledger: { diagrams: number; events: number; files: Record<LedgerTable, string> };
+  /** Every data file with its size and sha256 (also in SHA256SUMS, which covers this manifest too). */
+  files: Record<string, { bytes: number; sha256: string; lines: number }>;
+}

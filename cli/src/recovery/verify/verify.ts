@@ -1,0 +1,149 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type pg from 'pg';
+import type { StackConfig } from '@flowledger/config';
+import { createEventCodec, diagramEventsTopic } from '@flowledger/events';
+import type { KafkaAdmin, KafkaPartitionReader } from '@flowledger/kafka';
+import { createLedger } from '@flowledger/ledger';
+import type { Progress } from '../progress-bars.js';
+import { openReadModel, READ_MODELS, ReadModelUnavailable, type OpenReadModel } from '../read-models.js';
+import { verifyDiagram, type DiagramVerdict } from './verify-diagram.js';
+
+export interface VerifyDependencies {
+  config: StackConfig;
+  pool: pg.Pool;
+  admin: KafkaAdmin;
+  reader: KafkaPartitionReader;
+  progress: Progress;
+  archiveDir: string;
+}
+
+export interface VerifyReport {
+  tenants: string[];
+  diagrams: number;
+  events: number;
+  mismatches: DiagramVerdict[];
+  /** Read models checked, and those skipped with the reason. */
+  readModels: { checked: string[]; skipped: Record<string, string> };
+  ok: boolean;
+}
+
+/** `verify`: every diagram of the tenants (default: all in the ledger), checked by verifyDiagram. */
+export async function verifyTenants(tenant: string | undefined, deps: VerifyDependencies): Promise<VerifyReport> {
+  const { pool } = deps;
+  const ledger = createLedger({ pool });
+  const tenants = tenant
+    ? [tenant]
+    : (await pool.query<{ tenant_id: string }>('SELECT DISTINCT tenant_id FROM diagrams ORDER BY 1')).rows.map(
+        (r) => r.tenant_id,
+      );
+  const models: OpenReadModel[] = [];
+  const skipped: Record<string, string> = {};
+  for (const name of READ_MODELS) {
+    try {
+      models.push(
+        await openReadModel(name, { config: deps.config, pool, clientId: `flowledger-verify-${process.pid}` }),
+      );
+    } catch (error) {
+      if (!(error instanceof ReadModelUnavailable)) throw error;
+      skipped[name] = error.message;
+    }
+  }
+  const codec = createEventCodec({ registryUrl: deps.config.schemaRegistry.url });
+  const snapshotsTable = await tableExists(pool, 'snapshots');
+  const mismatches: DiagramVerdict[] = [];
+  let diagrams = 0;
+  let events = 0;
+  try {
+    for (const t of tenants) {
+      const topic = await readTopic(t, deps, codec);
+      const listed = await ledger.listDiagrams(t);
+      const step = deps.progress.step(`verify ${t}`, listed.length, 'diagrams');
+      for (const d of listed) {
+        const evs = await ledger.readEvents(t, d.diagramId, 1);
+        const { rows } = await pool.query<{ version: string; result_xml_gzip: Buffer }>(
+          'SELECT version, result_xml_gzip FROM ledger_events WHERE tenant_id = $1 AND diagram_id = $2',
+          [t, d.diagramId],
+        );
+        const snapshots = snapshotsTable ? await loadSnapshots(pool, t, d.diagramId, deps.archiveDir) : [];
+        const applied: Record<string, number> = {};
+        for (const m of models) applied[m.name] = await m.projection.sink.appliedVersion(t, d.diagramId);
+        const verdict = await verifyDiagram({
+          tenantId: t,
+          diagramId: d.diagramId,
+          currentVersion: d.version,
+          events: evs,
+          storedXmlGz: new Map(rows.map((r) => [Number(r.version), r.result_xml_gzip])),
+          topic: topic?.get(d.diagramId),
+          snapshots,
+          applied,
+        });
+        if (verdict.problems.length > 0) mismatches.push(verdict);
+        diagrams++;
+        events += evs.length;
+        step.increment();
+      }
+      step.done(mismatches.length === 0 ? 'ok' : `${mismatches.length} with problems`);
+    }
+  } finally {
+    for (const m of models) await m.close().catch(() => undefined);
+  }
+  return {
+    tenants,
+    diagrams,
+    events,
+    mismatches,
+    readModels: { checked: models.map((m) => m.name), skipped },
+    ok: mismatches.length === 0,
+  };
+}
+
+/** The tenant topic's records per diagram, in offset order (a diagram lives in one partition). */
+async function readTopic(
+  tenant: string,
+  { admin, reader }: VerifyDependencies,
+  codec: ReturnType<typeof createEventCodec>,
+): Promise<Map<string, Array<{ version: number; resultHash: string }>> | undefined> {
+  const topic = diagramEventsTopic(tenant);
+  if (!(await admin.listTopics()).includes(topic)) return undefined;
+  const out = new Map<string, Array<{ version: number; resultHash: string }>>();
+  const partitions = await reader.partitionCount(topic);
+  for (let p = 0; p < partitions; p++) {
+    const { start, end } = await reader.offsets(topic, p);
+    for (let from = start; from < end; from += 5000n) {
+      const to = from + 5000n < end ? from + 5000n : end;
+      for (const r of await reader.read(topic, p, from, to)) {
+        const e = await codec.decode(r.value);
+        let list = out.get(e.diagramId);
+        if (!list) out.set(e.diagramId, (list = []));
+        list.push({ version: e.version, resultHash: e.resultHash });
+      }
+    }
+  }
+  return out;
+}
+
+async function loadSnapshots(pool: pg.Pool, tenant: string, diagram: string, archiveDir: string) {
+  const { rows } = await pool.query<{
+    version: string;
+    result_hash: string;
+    xml_gz: Buffer;
+    archive_path: string | null;
+  }>(
+    'SELECT version, result_hash, xml_gz, archive_path FROM snapshots WHERE tenant_id = $1 AND diagram_id = $2 ORDER BY version',
+    [tenant, diagram],
+  );
+  return Promise.all(
+    rows.map(async (r) => ({
+      version: Number(r.version),
+      resultHash: r.result_hash,
+      xmlGz: r.xml_gz,
+      archiveGz: r.archive_path ? await readFile(join(archiveDir, r.archive_path)).catch(() => undefined) : undefined,
+    })),
+  );
+}
+
+async function tableExists(pool: pg.Pool, table: string): Promise<boolean> {
+  const { rows } = await pool.query<{ t: string | null }>('SELECT to_regclass($1) AS t', [table]);
+  return rows[0]?.t !== null;
+}

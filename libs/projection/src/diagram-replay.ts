@@ -1,0 +1,89 @@
+import {
+  applyOperations,
+  canonicalHash,
+  emptyDiagramXml,
+  parseDiagram,
+  serializeDiagram,
+  type Diagram,
+  type OperationLimits,
+} from '@flowledger/bpmn-operations';
+import type { DiagramEvent } from '@flowledger/events';
+import { ProjectionError } from './projection-error.js';
+
+/** An applied event was accepted under the limits of its day; replaying it must never refuse it. */
+const REPLAY_LIMITS: OperationLimits = {
+  maxWaypointsPerConnection: Number.POSITIVE_INFINITY,
+  maxElementsPerDiagram: Number.POSITIVE_INFINITY,
+  maxStringLength: Number.POSITIVE_INFINITY,
+};
+
+export interface ReplayedState {
+  diagram: Diagram;
+  /** The canonical XML, when it was serialized (always with `verify: true`). */
+  xml?: string;
+}
+
+/**
+ * The pure core of every projector: the previous version's diagram and the next event give the
+ * event's diagram. CONSUMES `previous` (operations mutate it in place; the returned diagram is
+ * the same object unless `previous` was undefined) — on a thrown error it is half-changed and
+ * must be thrown away. With `verify`, the result is serialized and its hash compared with
+ * `event.resultHash`.
+ */
+export async function replayEvent(
+  previous: Diagram | undefined,
+  event: DiagramEvent,
+  { verify }: { verify: boolean },
+): Promise<ReplayedState> {
+  if (previous === undefined && event.eventType !== 'DIAGRAM_CREATED') {
+    throw new ProjectionError(
+      'STATE_UNAVAILABLE',
+      `${describe(event)}: no previous diagram to apply ${event.eventType} to`,
+      false,
+    );
+  }
+  // importXml (the created event's one operation) replaces the whole model, so any base will do.
+  const diagram = previous ?? (await parseDiagram(emptyDiagramXml()));
+  try {
+    await applyOperations(diagram, event.operations, { version: event.version, limits: REPLAY_LIMITS });
+  } catch (error) {
+    throw new ProjectionError(
+      'REPLAY_FAILED',
+      `${describe(event)}: replay failed: ${(error as Error).message}`,
+      false,
+      { cause: error },
+    );
+  }
+  if (!verify) return { diagram };
+  const xml = await serializeDiagram(diagram);
+  checkHash(event, xml);
+  return { diagram, xml };
+}
+
+/** Throws HASH_MISMATCH unless `xml` is what `event.resultHash` names. */
+export function checkHash(event: DiagramEvent, xml: string): void {
+  const actual = canonicalHash(xml);
+  if (actual !== event.resultHash) {
+    throw new ProjectionError(
+      'HASH_MISMATCH',
+      `${describe(event)}: replayed diagram hashes to ${actual}, the event says ${event.resultHash}`,
+      false,
+    );
+  }
+}
+
+/** Serializes `diagram` and checks it is the state `event` produced (for deferred verification). */
+export async function verifyState(diagram: Diagram, event: DiagramEvent): Promise<string> {
+  const xml = await serializeDiagram(diagram);
+  checkHash(event, xml);
+  return xml;
+}
+
+/** A stored version's XML (ledger or snapshot) as a diagram to continue replaying from. */
+export async function diagramFromXml(xml: string): Promise<Diagram> {
+  return parseDiagram(xml);
+}
+
+function describe(e: DiagramEvent): string {
+  return `${e.tenantId}/${e.diagramId} v${e.version}`;
+}

@@ -1,0 +1,27 @@
+export type { ProjectedChange, Projection, ProjectionSink } from './projection.js';
+export { ProjectionError, type ProjectionErrorCode } from './projection-error.js';
+export type { LedgerSource, SnapshotSource, StoredSnapshot } from './projection-sources.js';
+export { checkHash, diagramFromXml, replayEvent, verifyState, type ReplayedState } from './diagram-replay.js';
+export { loadDiagramAt } from './cold-start.js';
+export { DiagramStates, type DiagramState } from './diagram-states.js';
+export {
+  createChangeProcessor,
+  type ChangeProcessor,
+  type ChangeProcessorOptions,
+  type ProcessOutcome,
+} from './change-processor.js';
+export { createProjectionMetrics, type ProjectionMetrics } from './projection-metrics.js';
+export { tenantOfTopic, tenantTopics } from './tenant-topics.js';
+export {
+  projectorGroupId,
+  startProjector,
+  type ProjectorLogger,
+  type ProjectorOptions,
+  type RunningProjector,
+} from './projector-runner.js';
+export {
+  rebuildProjections,
+  type RebuildOptions,
+  type RebuildProgress,
+  type RebuildReport,
+} from './projection-rebuild.js';

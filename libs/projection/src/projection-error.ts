@@ -1,0 +1,22 @@
+/** Stable codes of what can go wrong while projecting; `retriable` says whether trying again can help. */
+export type ProjectionErrorCode =
+  /** Replaying an event did not give the diagram its `resultHash` names. */
+  | 'HASH_MISMATCH'
+  /** The operations of an event could not be replayed on the previous version. */
+  | 'REPLAY_FAILED'
+  /** A version the stream skipped is not in the ledger (yet). */
+  | 'GAP_UNFILLABLE'
+  /** The state a diagram's replay must start from is missing. */
+  | 'STATE_UNAVAILABLE';
+
+export class ProjectionError extends Error {
+  constructor(
+    readonly code: ProjectionErrorCode,
+    message: string,
+    readonly retriable: boolean,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = 'ProjectionError';
+  }
+}

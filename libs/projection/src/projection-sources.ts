@@ -1,0 +1,24 @@
+import type { DiagramEvent } from '@flowledger/events';
+
+/**
+ * What a projector reads from the ledger: gaps in a stream are filled from it, and a diagram
+ * whose state is not in memory starts from a stored version. `createLedger({ pool })` of
+ * @flowledger/ledger is one.
+ */
+export interface LedgerSource {
+  /** Events `fromVersion`..`toVersion` (inclusive), in version order. */
+  readEvents(tenantId: string, diagramId: string, fromVersion: number, toVersion?: number): Promise<DiagramEvent[]>;
+  getVersionXml(tenantId: string, diagramId: string, version: number): Promise<string | undefined>;
+}
+
+/** A stored snapshot: the canonical XML of one version. */
+export interface StoredSnapshot {
+  version: number;
+  xml: string;
+}
+
+/** Snapshots (the snapshotter's store), preferred over the ledger's XML when a diagram starts cold. */
+export interface SnapshotSource {
+  /** The latest snapshot of the diagram at or before `version`, if any. */
+  latestSnapshot(tenantId: string, diagramId: string, atOrBefore: number): Promise<StoredSnapshot | undefined>;
+}

@@ -1,0 +1,67 @@
+import neo4j, { type Driver } from 'neo4j-driver';
+import type { Projection } from '@flowledger/projection';
+import { createNeo4jGraphQueries } from './queries/neo4j-graph-queries.js';
+import type { GraphQueries } from './queries/graph-queries.js';
+import { queryApiGraph } from './queries/query-api-graph.js';
+import type { GraphQueries as QueryApiGraph } from '../query/graph-queries.js';
+import { graphLabels } from './store/graph-labels.js';
+import { ensureGraphSchema } from './store/graph-schema.js';
+import { createNeo4jSink, type Neo4jSink } from './store/neo4j-sink.js';
+
+/** The projection version this code writes: bump it when the graph's shape changes (new labels, rebuild beside the old). */
+export const NEO4J_PROJECTION_VERSION = 1;
+
+export interface Neo4jReadModelOptions {
+  /** Bolt URL and credentials: `loadStackConfig().neo4j`. */
+  url: string;
+  username: string;
+  password: string;
+  /** Written by the projection; default NEO4J_PROJECTION_VERSION. */
+  projectionVersion?: number;
+  /**
+   * Read by the graph queries; default: the version last activated (`sink.activate`, called by
+   * the runner once a version has caught up), else the written one.
+   */
+  servingVersion?: number;
+}
+
+export interface Neo4jReadModel {
+  projection: Projection & { sink: Neo4jSink };
+  queries: GraphQueries;
+  /** The same queries in the Query API's shape (projectors/src/query/graph-queries.ts). */
+  queryApi: QueryApiGraph;
+  driver: Driver;
+  close(): Promise<void>;
+}
+
+/** Connects, creates the schema of the written version (idempotent), and returns the projection and its queries. */
+export async function openNeo4jReadModel(options: Neo4jReadModelOptions): Promise<Neo4jReadModel> {
+  const driver = neo4j.driver(options.url, neo4j.auth.basic(options.username, options.password));
+  try {
+    const labels = graphLabels(options.projectionVersion ?? NEO4J_PROJECTION_VERSION);
+    await ensureGraphSchema(driver, labels);
+    const queries = createNeo4jGraphQueries({
+      driver,
+      ...(options.servingVersion ? { labels: graphLabels(options.servingVersion) } : {}),
+      fallbackVersion: labels.projectionVersion,
+    });
+    return {
+      projection: neo4jProjection(createNeo4jSink({ driver, labels }), labels.projectionVersion),
+      queries,
+      queryApi: queryApiGraph(queries),
+      driver,
+      close: () => driver.close(),
+    };
+  } catch (error) {
+    await driver.close();
+    throw error;
+  }
+}
+
+/**
+ * Every event changes the graph (DIAGRAM_CREATED writes it, CHANGES_APPLIED diffs it); the
+ * graph is built from the diagram alone, so the runner need not serialize XML for it.
+ */
+export function neo4jProjection(sink: Neo4jSink, version: number): Projection & { sink: Neo4jSink } {
+  return { name: 'neo4j', version, canHandle: () => true, needsXml: () => false, sink };
+}

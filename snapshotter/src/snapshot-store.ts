@@ -1,0 +1,205 @@
+import type { Pool } from 'pg';
+
+/** One stored snapshot, as the `snapshots` table keeps it. */
+export interface StoredSnapshot {
+  tenantId: string;
+  diagramId: string;
+  version: number;
+  resultHash: string;
+  bytes: number;
+  compressedBytes: number;
+  xmlGz: Buffer;
+  archivePath: string | null;
+  createdAt: Date;
+}
+
+export type NewSnapshot = Omit<StoredSnapshot, 'createdAt'>;
+
+export interface SnapshotProgress {
+  appliedVersion: number;
+  lastSnapshotVersion: number;
+}
+
+/** The snapshotter's Postgres tables (`migrations/001_snapshots.sql`). */
+export interface SnapshotStore {
+  progress(projectionVersion: number, tenantId: string, diagramId: string): Promise<SnapshotProgress>;
+  /**
+   * In one transaction: the snapshot row when there is one (a re-delivered one is kept as it was)
+   * and the diagram's progress. Returns the stored row, so callers announce what is really there.
+   */
+  record(
+    projectionVersion: number,
+    tenantId: string,
+    diagramId: string,
+    appliedVersion: number,
+    snapshot: NewSnapshot | undefined,
+  ): Promise<StoredSnapshot | undefined>;
+  /** Moves the applied version of many diagrams forward in one statement (rebuild batches). */
+  recordProgress(
+    projectionVersion: number,
+    applied: Array<{ tenantId: string; diagramId: string; version: number }>,
+  ): Promise<void>;
+  /** The latest snapshot at or below `atMost` (default: any). */
+  latest(tenantId: string, diagramId: string, atMost?: number): Promise<StoredSnapshot | undefined>;
+  list(tenantId: string, diagramId?: string): Promise<StoredSnapshot[]>;
+  unannounced(limit: number): Promise<StoredSnapshot[]>;
+  markAnnounced(s: Pick<StoredSnapshot, 'tenantId' | 'diagramId' | 'version'>): Promise<void>;
+  /** Deletes the rows and progress of a tenant, or of everyone. */
+  reset(tenantId?: string): Promise<void>;
+}
+
+const COLUMNS =
+  'tenant_id, diagram_id, version, result_hash, bytes, compressed_bytes, xml_gz, archive_path, created_at';
+
+export function createSnapshotStore(pool: Pool): SnapshotStore {
+  return {
+    async progress(projectionVersion, tenantId, diagramId) {
+      const { rows } = await pool.query<{ applied_version: string; last_snapshot_version: string }>(
+        `SELECT applied_version, last_snapshot_version FROM snapshot_progress
+         WHERE projection_version = $1 AND tenant_id = $2 AND diagram_id = $3`,
+        [projectionVersion, tenantId, diagramId],
+      );
+      const r = rows[0];
+      return r
+        ? { appliedVersion: Number(r.applied_version), lastSnapshotVersion: Number(r.last_snapshot_version) }
+        : { appliedVersion: 0, lastSnapshotVersion: 0 };
+    },
+
+    async record(projectionVersion, tenantId, diagramId, appliedVersion, snapshot) {
+      const client = await pool.connect();
+      try {
+        await client.query('BEGIN');
+        let stored: StoredSnapshot | undefined;
+        if (snapshot) {
+          await client.query(
+            `INSERT INTO snapshots (tenant_id, diagram_id, version, result_hash, bytes, compressed_bytes, xml_gz, archive_path)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (tenant_id, diagram_id, version) DO NOTHING`,
+            [
+              tenantId,
+              diagramId,
+              snapshot.version,
+              snapshot.resultHash,
+              snapshot.bytes,
+              snapshot.compressedBytes,
+              snapshot.xmlGz,
+              snapshot.archivePath,
+            ],
+          );
+          const { rows } = await client.query<SnapshotRow>(
+            `SELECT ${COLUMNS} FROM snapshots WHERE tenant_id = $1 AND diagram_id = $2 AND version = $3`,
+            [tenantId, diagramId, snapshot.version],
+          );
+          stored = fromRow(rows[0]!);
+        }
+        await client.query(
+          `INSERT INTO snapshot_progress (projection_version, tenant_id, diagram_id, applied_version, last_snapshot_version)
+           VALUES ($1, $2, $3, $4, $5)
+           ON CONFLICT (projection_version, tenant_id, diagram_id) DO UPDATE
+             SET applied_version = GREATEST(snapshot_progress.applied_version, EXCLUDED.applied_version),
+                 last_snapshot_version = GREATEST(snapshot_progress.last_snapshot_version, EXCLUDED.last_snapshot_version)`,
+          [projectionVersion, tenantId, diagramId, appliedVersion, snapshot?.version ?? 0],
+        );
+        await client.query('COMMIT');
+        return stored;
+      } catch (err) {
+        await client.query('ROLLBACK').catch(() => undefined);
+        throw err;
+      } finally {
+        client.release();
+      }
+    },
+
+    async recordProgress(projectionVersion, applied) {
+      if (applied.length === 0) return;
+      await pool.query(
+        `INSERT INTO snapshot_progress (projection_version, tenant_id, diagram_id, applied_version)
+         SELECT $1, t, d, v FROM unnest($2::text[], $3::text[], $4::bigint[]) AS a(t, d, v)
+         ON CONFLICT (projection_version, tenant_id, diagram_id) DO UPDATE
+           SET applied_version = GREATEST(snapshot_progress.applied_version, EXCLUDED.applied_version)`,
+        [
+          projectionVersion,
+          applied.map((a) => a.tenantId),
+          applied.map((a) => a.diagramId),
+          applied.map((a) => a.version),
+        ],
+      );
+    },
+
+    async latest(tenantId, diagramId, atMost) {
+      const { rows } = await pool.query<SnapshotRow>(
+        `SELECT ${COLUMNS} FROM snapshots
+         WHERE tenant_id = $1 AND diagram_id = $2 AND ($3::bigint IS NULL OR version <= $3)
+         ORDER BY version DESC LIMIT 1`,
+        [tenantId, diagramId, atMost ?? null],
+      );
+      return rows[0] && fromRow(rows[0]);
+    },
+
+    async list(tenantId, diagramId) {
+      const { rows } = await pool.query<SnapshotRow>(
+        `SELECT ${COLUMNS} FROM snapshots WHERE tenant_id = $1 AND ($2::text IS NULL OR diagram_id = $2)
+         ORDER BY diagram_id, version`,
+        [tenantId, diagramId ?? null],
+      );
+      return rows.map(fromRow);
+    },
+
+    async unannounced(limit) {
+      const { rows } = await pool.query<SnapshotRow>(
+        `SELECT ${COLUMNS} FROM snapshots WHERE announced_at IS NULL ORDER BY created_at LIMIT $1`,
+        [limit],
+      );
+      return rows.map(fromRow);
+    },
+
+    async markAnnounced({ tenantId, diagramId, version }) {
+      await pool.query(
+        'UPDATE snapshots SET announced_at = now() WHERE tenant_id = $1 AND diagram_id = $2 AND version = $3',
+        [tenantId, diagramId, version],
+      );
+    },
+
+    async reset(tenantId) {
+      const client = await pool.connect();
+      try {
+        await client.query('BEGIN');
+        await client.query('DELETE FROM snapshots WHERE $1::text IS NULL OR tenant_id = $1', [tenantId ?? null]);
+        await client.query('DELETE FROM snapshot_progress WHERE $1::text IS NULL OR tenant_id = $1', [
+          tenantId ?? null,
+        ]);
+        await client.query('COMMIT');
+      } catch (err) {
+        await client.query('ROLLBACK').catch(() => undefined);
+        throw err;
+      } finally {
+        client.release();
+      }
+    },
+  };
+}
+
+interface SnapshotRow {
+  tenant_id: string;
+  diagram_id: string;
+  version: string;
+  result_hash: string;
+  bytes: number;
+  compressed_bytes: number;
+  xml_gz: Buffer;
+  archive_path: string | null;
+  created_at: Date;
+}
+
+function fromRow(r: SnapshotRow): StoredSnapshot {
+  return {
+    tenantId: r.tenant_id,
+    diagramId: r.diagram_id,
+    version: Number(r.version),
+    resultHash: r.result_hash,
+    bytes: r.bytes,
+    compressedBytes: r.compressed_bytes,
+    xmlGz: r.xml_gz,
+    archivePath: r.archive_path,
+    createdAt: r.created_at,
+  };
+}
