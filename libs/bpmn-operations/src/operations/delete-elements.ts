@@ -65,7 +65,12 @@ function collect(state: ApplyState, element: ModdleElement, doomed: Set<ModdleEl
   if (element.$instanceOf('bpmn:FlowNode')) {
     add(element.incoming);
     add(element.outgoing);
-    add((container?.flowElements as ModdleElement[] | undefined)?.filter((e) => e.attachedToRef === element));
+    // Many tools write no <incoming>/<outgoing>: the flows' own source and target refs decide.
+    add(
+      (container?.flowElements as ModdleElement[] | undefined)?.filter(
+        (e) => e.attachedToRef === element || (e.$instanceOf('bpmn:SequenceFlow') && refersToElement(e)),
+      ),
+    );
   }
   if (element.$instanceOf('bpmn:ItemAwareElement') && container) {
     for (const activity of (container.flowElements ?? []) as ModdleElement[]) {

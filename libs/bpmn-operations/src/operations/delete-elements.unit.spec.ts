@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { serializeDiagram } from '../diagram.js';
+import { parseDiagram, serializeDiagram } from '../diagram.js';
 import { apply, element, givenDiagram, ids, reread, rejectionOf } from './diagram-fixtures.js';
 
 const remove = (...elementIds: string[]) => ({ kind: 'deleteElements' as const, elementIds });
@@ -24,6 +24,28 @@ describe('deleteElements', () => {
       ['Association_1', 'BoundaryEvent_1', 'Flow_1', 'Flow_2', 'Task_1'].sort(),
     );
     expect(await serializeDiagram(diagram)).not.toContain('Task_1');
+    await reread(diagram);
+  });
+
+  it('deletes the flows of a task even when the XML lists no <incoming>/<outgoing> (as many tools write it)', async () => {
+    // given a process whose flows are known only by their sourceRef/targetRef
+    const diagram = await parseDiagram(`<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" id="D" targetNamespace="x">
+  <bpmn:process id="P">
+    <bpmn:startEvent id="S" />
+    <bpmn:task id="T" />
+    <bpmn:endEvent id="E" />
+    <bpmn:sequenceFlow id="F1" sourceRef="S" targetRef="T" />
+    <bpmn:sequenceFlow id="F2" sourceRef="T" targetRef="E" />
+  </bpmn:process>
+</bpmn:definitions>`);
+
+    // when the task is deleted
+    await apply(diagram, [remove('T')]);
+
+    // then both flows went with it, and the result names nothing that is gone
+    expect(['T', 'F1', 'F2'].filter((id) => diagram.elementsById.has(id))).toEqual([]);
+    expect(await serializeDiagram(diagram)).not.toMatch(/F1|F2|"T"/);
     await reread(diagram);
   });
 
