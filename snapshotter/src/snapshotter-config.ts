@@ -13,7 +13,6 @@ const schema = z.object({
   FLOWLEDGER_SNAPSHOT_ARCHIVE_DIR: z.string().min(1).optional(),
   FLOWLEDGER_SNAPSHOTTER_METRICS_PORT: positiveInt(9467),
   /** Partitions of a tenant's snapshots topic when the snapshotter creates it. */
-  FLOWLEDGER_TOPIC_PARTITIONS: positiveInt(3),
 });
 
 export interface SnapshotterConfig {
@@ -43,7 +42,7 @@ export function loadSnapshotterConfig(env: NodeJS.ProcessEnv = process.env): Sna
     }),
     archiveDir: e.FLOWLEDGER_SNAPSHOT_ARCHIVE_DIR ?? DEFAULT_ARCHIVE_DIR,
     metricsPort: e.FLOWLEDGER_SNAPSHOTTER_METRICS_PORT,
-    topicPartitions: e.FLOWLEDGER_TOPIC_PARTITIONS,
+    topicPartitions: stack.kafka.tenantTopicPartitions,
     stack,
   };
 }

@@ -33,7 +33,6 @@ const schema = z.object({
         return z.NEVER;
       }
     }),
-  FLOWLEDGER_TOPIC_PARTITIONS: positiveInt(3),
   /** `sidecar` applies operations through the moddle sidecar instead of in-process. */
   FLOWLEDGER_MODDLE_MODE: z.enum(['in-process', 'sidecar']).default('in-process'),
 });
@@ -75,7 +74,7 @@ export function loadCommandServiceConfig(env: NodeJS.ProcessEnv = process.env): 
       snapshotInAppliedOperations: e.FLOWLEDGER_SNAPSHOT_IN_APPLIED_OPERATIONS,
     },
     lintPerTenant: e.FLOWLEDGER_LINT_CONFIG,
-    topicPartitions: e.FLOWLEDGER_TOPIC_PARTITIONS,
+    topicPartitions: stack.kafka.tenantTopicPartitions,
     moddleMode: e.FLOWLEDGER_MODDLE_MODE,
     stack,
   };

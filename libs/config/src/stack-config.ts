@@ -8,6 +8,12 @@ const schema = z.object({
   FLOWLEDGER_HOST: z.string().default('localhost'),
   FLOWLEDGER_KAFKA_BROKERS: z.string().default('localhost:9092'),
   FLOWLEDGER_KAFKA_CONTROLLER_PORT: z.coerce.number().int().positive().default(9093),
+  /**
+   * Partitions of each per-tenant topic when it is created. One suits the single-node embedded
+   * stack, where every tenant's topic costs the broker memory and start-up time; a production
+   * cluster sets more so consumers can spread a busy tenant's diagrams.
+   */
+  FLOWLEDGER_TOPIC_PARTITIONS: z.coerce.number().int().positive().default(1),
   FLOWLEDGER_SCHEMA_REGISTRY_PORT: z.coerce.number().int().positive().default(8081),
   FLOWLEDGER_SCHEMA_REGISTRY_URL: z.string().url().optional(),
   FLOWLEDGER_SCHEMA_REGISTRY_MANAGEMENT_PORT: z.coerce.number().int().positive().default(8082),
@@ -30,7 +36,7 @@ const schema = z.object({
 
 export interface StackConfig {
   host: string;
-  kafka: { brokers: string[]; controllerPort: number };
+  kafka: { brokers: string[]; controllerPort: number; tenantTopicPartitions: number };
   /** `managementPort`: Apicurio's health and metrics interface (always on in its build). */
   schemaRegistry: { port: number; managementPort: number; url: string; external: boolean };
   postgres: {
@@ -75,6 +81,7 @@ export function loadStackConfig(env: NodeJS.ProcessEnv = process.env): StackConf
     kafka: {
       brokers: e.FLOWLEDGER_KAFKA_BROKERS.split(',').map((b) => b.trim()),
       controllerPort: e.FLOWLEDGER_KAFKA_CONTROLLER_PORT,
+      tenantTopicPartitions: e.FLOWLEDGER_TOPIC_PARTITIONS,
     },
     schemaRegistry: {
       port: e.FLOWLEDGER_SCHEMA_REGISTRY_PORT,

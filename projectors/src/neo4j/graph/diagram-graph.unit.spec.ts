@@ -103,7 +103,7 @@ describe('diffGraphs', () => {
     // A diagram from elsewhere whose flows name a node that is gone (deleteElements would take
     // the flows with it): remove the node from the model by hand.
     const ship = diagram.elementsById.get('Ship')!;
-    const flowElements = ship.$parent.flowElements as unknown[];
+    const flowElements = ship.$parent!.flowElements as unknown[];
     flowElements.splice(flowElements.indexOf(ship), 1);
     diagram.elementsById.delete('Ship');
     const diff = diffGraphs(before, diagramGraph(diagram));
