@@ -1,7 +1,7 @@
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['**/node_modules/**', 'var/**', '**/dist/**', 'validator-py/**'] },
+  { ignores: ['**/node_modules/**', 'var/**', '**/dist/**', 'validator-py/**', 'web/src/gen/**'] },
   ...tseslint.configs.recommended,
   {
     rules: {

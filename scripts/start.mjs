@@ -5,5 +5,5 @@ checkPrerequisites();
 ensureNodeModules();
 flowledger(['stack', 'up']);
 console.log(`
-flowledger is up: http://localhost:${process.env.FLOWLEDGER_EDGE_PORT ?? 8080}  (gRPC-Web and health through Envoy)
+flowledger is up: open http://localhost:${process.env.FLOWLEDGER_EDGE_PORT ?? 8080}  (the editor; gRPC-Web and health at the same origin, through Envoy)
 status: npx flowledger stack status    stop: npx flowledger stack down`);

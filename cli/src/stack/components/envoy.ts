@@ -8,7 +8,7 @@ import { envoyConfigValues, renderEnvoyConfig } from './envoy-config.js';
 /** Envoy at the edge: gRPC-Web and CORS for browsers, routed to the internal gRPC services. */
 export const envoy: Component = {
   name: 'envoy',
-  dependsOn: ['commandService', 'oidc'],
+  dependsOn: ['commandService', 'oidc', 'web'],
   endpoint: (config) => config.edge.url,
 
   async install(ctx) {

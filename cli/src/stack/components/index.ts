@@ -10,6 +10,7 @@ import { projectors } from './projectors.js';
 import { schemaRegistry } from './schema-registry.js';
 import { snapshotter } from './snapshotter.js';
 import { validator } from './validator.js';
+import { web } from './web.js';
 
 /** Every component of the embedded stack, in the order `stack status` lists them. */
 export const components: Component[] = [
@@ -24,4 +25,5 @@ export const components: Component[] = [
   commandService,
   projectors,
   snapshotter,
+  web,
 ];

@@ -1,0 +1,32 @@
+import NavigatedViewer from 'bpmn-js/lib/NavigatedViewer.js';
+import type { ModelingApi } from '../api/modeling-api.js';
+import { element } from './page-header.js';
+
+/** Every version of the diagram with who made it; choosing one shows it read-only. */
+export async function showHistory(host: HTMLElement, api: ModelingApi, diagramId: string): Promise<void> {
+  host.querySelector('.fl-history')?.remove();
+  const panel = element('aside', 'fl-history');
+  panel.dataset.testid = 'history';
+  const close = element('button', 'fl-close', '×');
+  close.addEventListener('click', () => panel.remove());
+  const list = element('ol', 'fl-versions');
+  const preview = element('div', 'fl-history-preview');
+  panel.append(close, element('h2', '', 'History'), list, preview);
+  host.append(panel);
+
+  const { versions } = await api.listVersions({ diagramId });
+  let viewer: NavigatedViewer | undefined;
+  for (const v of [...versions].reverse()) {
+    const when = v.occurredAt ? new Date(Number(v.occurredAt.seconds) * 1000).toLocaleString() : '';
+    const item = element('li', 'fl-version-item', `v${v.version} · ${v.actorId || 'unknown'} · ${when}`);
+    item.addEventListener('click', async () => {
+      const { xml } = await api.getDiagram({ diagramId, version: v.version });
+      viewer ??= new NavigatedViewer({ container: preview });
+      await viewer.importXML(xml);
+      viewer.get<{ zoom(z: string): void }>('canvas').zoom('fit-viewport');
+      for (const other of list.children) other.classList.remove('fl-selected');
+      item.classList.add('fl-selected');
+    });
+    list.append(item);
+  }
+}
