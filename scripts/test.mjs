@@ -8,6 +8,7 @@ import { checkPrerequisites, ensureNodeModules, flowledger, root, run } from './
 checkPrerequisites();
 ensureNodeModules();
 ensureInteropClient();
+if (hasE2e()) ensureChromium();
 
 const wasUp = stackIsUp();
 flowledger(['stack', 'up']);
@@ -87,6 +88,22 @@ function ensureInteropClient() {
   run('python3', ['-m', 'venv', venv]);
   run(join(venv, 'bin', 'pip'), ['install', '-q', '-r', requirements]);
   writeFileSync(marker, wanted);
+}
+
+/** The browser tests drive Debian's Chromium (Playwright cannot download its own browser here). */
+function ensureChromium() {
+  const chromium = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+  if (existsSync(chromium)) return;
+  if (process.getuid?.() === 0 && existsSync('/usr/bin/apt-get')) {
+    console.error("installing Debian's chromium for the browser tests…");
+    run('apt-get', ['update', '-qq']);
+    run('apt-get', ['install', '-y', '-qq', 'chromium'], {
+      env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
+    });
+    return;
+  }
+  console.error(`the browser tests need Chromium at ${chromium} (Debian: apt-get install chromium), or CHROMIUM_PATH`);
+  process.exit(2);
 }
 
 /** The e2e project exists once the web app has end-to-end tests. */
