@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { percentile, summarizeLatencies } from './latency-stats.js';
 import { parseStepTotals, stepMeansBetween } from './step-metrics.js';
 import { parseProposeArgs } from './propose/propose-command.js';
+import { parseProjectionLag } from './propose/projection-lag.js';
 import { CHANGE_CYCLE, smallChange, type EditAnchor } from './propose/small-changes.js';
 import { BenchUsageError } from './bench-command.js';
 
@@ -51,6 +52,23 @@ describe('step metrics', () => {
     expect(means[0]!.count).toBe(100);
     expect(means[0]!.meanMs).toBeCloseTo(3);
     expect(means[1]!.meanMs).toBeCloseTo(2);
+  });
+});
+
+describe('projection lag', () => {
+  it('reads the lag gauge per consumer group and nothing else', () => {
+    const text = [
+      '# TYPE flowledger_projection_lag gauge',
+      'flowledger_projection_lag{group="flowledger.projector.postgres.v1"} 12',
+      'flowledger_projection_lag{group="flowledger.projector.neo4j.v1"} 0',
+      'flowledger_projection_apply_seconds_count{projection="postgres"} 3',
+    ].join('\n');
+    expect(parseProjectionLag(text)).toEqual(
+      new Map([
+        ['flowledger.projector.postgres.v1', 12],
+        ['flowledger.projector.neo4j.v1', 0],
+      ]),
+    );
   });
 });
 

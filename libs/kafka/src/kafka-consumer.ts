@@ -17,13 +17,29 @@ export interface IncomingRecord {
   headers: Record<string, string>;
 }
 
-export interface ConsumeOptions {
+interface ConsumeCommon {
   topics: string[];
-  /** Called once per record, in partition order; its offset is committed only after it resolves. */
-  onRecord(record: IncomingRecord): Promise<void>;
   /** Where a group with no committed offset starts (default: earliest, so nothing is missed). */
   startAt?: 'earliest' | 'latest';
 }
+
+/** One handler call per record, or per batch of the records already fetched (each partition in order). */
+export type ConsumeOptions = ConsumeCommon &
+  (
+    | {
+        /** Called once per record, in partition order; its offset is committed only after it resolves. */
+        onRecord(record: IncomingRecord): Promise<void>;
+      }
+    | {
+        /**
+         * Called with the records fetched and not yet handled (at least one, at most
+         * `maxBatchSize`, default 1,000), each partition's in order; their offsets are committed
+         * only after it resolves. Lets a handler write many records in one transaction.
+         */
+        onBatch(records: IncomingRecord[]): Promise<void>;
+        maxBatchSize?: number;
+      }
+  );
 
 export interface KafkaConsumer {
   /**
@@ -68,7 +84,13 @@ export function createKafkaConsumer(connection: KafkaConnection & { groupId: str
   let lastCommit: Promise<void> | undefined;
   let commitError: unknown;
   return {
-    async run({ topics, onRecord, startAt = 'earliest' }) {
+    async run(options) {
+      const { topics, startAt = 'earliest' } = options;
+      const maxBatch = 'onBatch' in options ? (options.maxBatchSize ?? 1_000) : 1;
+      const handle =
+        'onBatch' in options
+          ? (messages: Message<Buffer, Buffer, Buffer, Buffer>[]) => options.onBatch(messages.map(toIncomingRecord))
+          : (messages: Message<Buffer, Buffer, Buffer, Buffer>[]) => options.onRecord(toIncomingRecord(messages[0]!));
       // @platformatic/kafka ends the stream with an error once a fetch outlives its retries (a broker
       // restart does that); the member then rejoins and resumes from the committed offsets.
       for (let attempt = 0; !closing; attempt++) {
@@ -79,21 +101,27 @@ export function createKafkaConsumer(connection: KafkaConnection & { groupId: str
             fallbackMode:
               startAt === 'earliest' ? MessagesStreamFallbackModes.EARLIEST : MessagesStreamFallbackModes.LATEST,
           });
-          for await (const message of stream) {
+          for await (const first of stream) {
             attempt = 0;
+            // What the stream has buffered already (it fetches ahead up to its highWaterMark) joins the batch.
+            const batch = [first];
+            for (let next; batch.length < maxBatch && (next = stream.read() as typeof first | null) !== null;) {
+              batch.push(next);
+            }
             try {
-              await onRecord(toIncomingRecord(message));
+              await handle(batch);
             } catch (err) {
               throw new HandlerFailure(err);
             }
-            lastCommit = commits.add([
-              {
-                partition: `${message.topic}:${message.partition}`,
+            const lastByPartition = new Map(batch.map((m) => [`${m.topic}:${m.partition}`, m]));
+            lastCommit = commits.add(
+              [...lastByPartition].map(([partition, message]) => ({
+                partition,
                 commit: async () => {
                   await message.commit();
                 },
-              },
-            ]);
+              })),
+            );
             lastCommit.catch((err: unknown) => (commitError ??= err));
             if (commitError) throw commitError;
           }

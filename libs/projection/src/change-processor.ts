@@ -1,10 +1,12 @@
+import type { Diagram } from '@flowledger/bpmn-operations';
 import type { DiagramEvent } from '@flowledger/events';
 import { loadDiagramAt } from './cold-start.js';
-import { replayEvent } from './diagram-replay.js';
+import { replayEvent, verifyState } from './diagram-replay.js';
 import { DiagramStates } from './diagram-states.js';
-import type { Projection } from './projection.js';
+import type { ProjectedChange, Projection } from './projection.js';
 import { ProjectionError } from './projection-error.js';
 import type { LedgerSource, SnapshotSource } from './projection-sources.js';
+import { chunkByDiagramSize } from './write-chunks.js';
 
 export interface ChangeProcessorOptions {
   projection: Projection;
@@ -12,8 +14,8 @@ export interface ChangeProcessorOptions {
   snapshots?: SnapshotSource;
   /** Diagrams kept in memory (default 2,000). */
   cacheSize?: number;
-  /** Seconds each `sink.apply` took, per applied event. */
-  onApplied?(event: DiagramEvent, seconds: number): void;
+  /** Seconds each sink write took (`apply`, or `applyBatch` with `events` changes). */
+  onApplied?(event: DiagramEvent, seconds: number, events?: number): void;
 }
 
 /** What became of one delivered event. */
@@ -24,8 +26,24 @@ export interface ProcessOutcome {
   appliedVersions: number[];
 }
 
+/** What became of a batch: each event's outcome, and the diagrams that can never be projected. */
+export interface BatchOutcome {
+  outcomes: { event: DiagramEvent; outcome: ProcessOutcome }[];
+  /** A non-retriable error (HASH_MISMATCH, REPLAY_FAILED, …) of one diagram; its later events were not tried. */
+  failures: { event: DiagramEvent; error: ProjectionError }[];
+}
+
 export interface ChangeProcessor {
   process(event: DiagramEvent): Promise<ProcessOutcome>;
+  /**
+   * Many delivered events (any diagrams, e.g. one fetch) in one sink write (`applyBatch`; without
+   * it, event by event). Same rules as `process` — skip what the sink has, fill gaps, replay in
+   * version order — but each diagram's state is hash-checked once, after its last event in the
+   * batch (and at every event whose XML the projection wants), before anything is written.
+   * A diagram that fails that check is then retried event by event, so the versions before the
+   * bad one are still applied. Retriable errors throw: nothing of the batch was written.
+   */
+  processBatch(events: DiagramEvent[]): Promise<BatchOutcome>;
   /** Forgets the in-memory state of a diagram (after a failure, or a reset behind our back). */
   forget(tenantId: string, diagramId: string): void;
 }
@@ -65,33 +83,143 @@ export function createChangeProcessor(options: ChangeProcessorOptions): ChangePr
     states.set(tenantId, diagramId, { version: event.version, diagram });
   };
 
-  return {
-    async process(event) {
-      if (!projection.canHandle(event)) return { result: 'ignored', appliedVersions: [] };
-      const { tenantId, diagramId } = event;
-      // The next version of a diagram held in memory needs no look-up: its state is what the sink has.
-      const cached = states.get(tenantId, diagramId);
-      let applied =
-        cached && event.version <= cached.version + 1
-          ? cached.version
-          : await projection.sink.appliedVersion(tenantId, diagramId);
-      if (event.version <= applied) return { result: 'duplicate', appliedVersions: [] };
+  const process = async (event: DiagramEvent): Promise<ProcessOutcome> => {
+    if (!projection.canHandle(event)) return { result: 'ignored', appliedVersions: [] };
+    const { tenantId, diagramId } = event;
+    // The next version of a diagram held in memory needs no look-up: its state is what the sink has.
+    const cached = states.get(tenantId, diagramId);
+    let applied =
+      cached && event.version <= cached.version + 1
+        ? cached.version
+        : await projection.sink.appliedVersion(tenantId, diagramId);
+    if (event.version <= applied) return { result: 'duplicate', appliedVersions: [] };
+    const pending = event.version > applied + 1 ? await fillGap(ledger, event, applied) : [];
+    pending.push(event);
+    const appliedVersions: number[] = [];
+    try {
+      for (const e of pending) {
+        const handled = projection.canHandle(e);
+        await applyOne(e, applied, handled);
+        applied = e.version;
+        if (handled) appliedVersions.push(e.version);
+      }
+    } catch (error) {
+      states.delete(tenantId, diagramId);
+      throw error;
+    }
+    return { result: 'applied', appliedVersions };
+  };
+
+  /** One diagram's events of a batch replayed into `changes` (state consumed; set again after the write). */
+  const replayDiagram = async (
+    events: DiagramEvent[],
+    changes: ProjectedChange[],
+    outcomes: BatchOutcome['outcomes'],
+  ) => {
+    const { tenantId, diagramId } = events[0]!;
+    const cached = states.get(tenantId, diagramId);
+    let applied =
+      cached && events[0]!.version <= cached.version + 1
+        ? cached.version
+        : await projection.sink.appliedVersion(tenantId, diagramId);
+    if (events[events.length - 1]!.version <= applied) {
+      for (const event of events) outcomes.push({ event, outcome: { result: 'duplicate', appliedVersions: [] } });
+      return undefined;
+    }
+    states.delete(tenantId, diagramId); // replay consumes it
+    let diagram =
+      applied === 0
+        ? undefined
+        : cached?.version === applied
+          ? cached.diagram
+          : await loadDiagramAt(tenantId, diagramId, applied, { ledger, snapshots });
+    let unverified: DiagramEvent | undefined;
+    for (const event of events) {
+      if (event.version <= applied) {
+        outcomes.push({ event, outcome: { result: 'duplicate', appliedVersions: [] } });
+        continue;
+      }
       const pending = event.version > applied + 1 ? await fillGap(ledger, event, applied) : [];
       pending.push(event);
       const appliedVersions: number[] = [];
-      try {
-        for (const e of pending) {
-          const handled = projection.canHandle(e);
-          await applyOne(e, applied, handled);
-          applied = e.version;
-          if (handled) appliedVersions.push(e.version);
-        }
-      } catch (error) {
-        states.delete(tenantId, diagramId);
-        throw error;
+      for (const e of pending) {
+        const handled = projection.canHandle(e);
+        const wantsXml = handled && projection.needsXml?.(e) !== false;
+        const replayed = await replayEvent(diagram, e, { verify: wantsXml });
+        diagram = replayed.diagram;
+        applied = e.version;
+        unverified = wantsXml ? undefined : e;
+        if (!handled) continue;
+        changes.push({ event: e, diagram, ...(wantsXml ? { xml: replayed.xml } : {}) });
+        appliedVersions.push(e.version);
       }
-      return { result: 'applied', appliedVersions };
-    },
+      outcomes.push({ event, outcome: { result: 'applied', appliedVersions } });
+    }
+    // Replay is deterministic: a wrong intermediate state would show in the last one too.
+    if (unverified && diagram) await verifyState(diagram, unverified);
+    return diagram && { tenantId, diagramId, version: applied, diagram };
+  };
+
+  const processBatch = async (events: DiagramEvent[]): Promise<BatchOutcome> => {
+    const result: BatchOutcome = { outcomes: [], failures: [] };
+    const byDiagram = new Map<string, DiagramEvent[]>();
+    for (const event of events) {
+      if (!projection.canHandle(event)) {
+        result.outcomes.push({ event, outcome: { result: 'ignored', appliedVersions: [] } });
+        continue;
+      }
+      const key = `${event.tenantId}\u0000${event.diagramId}`;
+      const list = byDiagram.get(key);
+      if (list) list.push(event);
+      else byDiagram.set(key, [event]);
+    }
+    const oneByOne: DiagramEvent[][] = [];
+    const changes: ProjectedChange[] = [];
+    const replayed: { tenantId: string; diagramId: string; version: number; diagram: Diagram }[] = [];
+    if (projection.sink.applyBatch) {
+      for (const list of byDiagram.values()) {
+        list.sort((a, b) => a.version - b.version);
+        const mark = { changes: changes.length, outcomes: result.outcomes.length };
+        try {
+          const state = await replayDiagram(list, changes, result.outcomes);
+          if (state) replayed.push(state);
+        } catch (error) {
+          states.delete(list[0]!.tenantId, list[0]!.diagramId);
+          if (!(error instanceof ProjectionError) || error.retriable) throw error;
+          // Event by event below finds the first bad version and still applies the ones before it.
+          changes.length = mark.changes;
+          result.outcomes.length = mark.outcomes;
+          oneByOne.push(list);
+        }
+      }
+      // Several writes when the diagrams are large; each is idempotent, so a failure half-way is
+      // repaired by the re-delivery that follows (offsets are committed only after all of them).
+      for (const chunk of chunkByDiagramSize(changes)) {
+        const started = performance.now();
+        await projection.sink.applyBatch(chunk);
+        options.onApplied?.(chunk[chunk.length - 1]!.event, (performance.now() - started) / 1000, chunk.length);
+      }
+      for (const s of replayed) states.set(s.tenantId, s.diagramId, { version: s.version, diagram: s.diagram });
+    } else {
+      oneByOne.push(...byDiagram.values());
+    }
+    for (const list of oneByOne) {
+      for (const event of list) {
+        try {
+          result.outcomes.push({ event, outcome: await process(event) });
+        } catch (error) {
+          if (!(error instanceof ProjectionError) || error.retriable) throw error;
+          result.failures.push({ event, error });
+          break;
+        }
+      }
+    }
+    return result;
+  };
+
+  return {
+    process,
+    processBatch,
     forget: (tenantId, diagramId) => states.delete(tenantId, diagramId),
   };
 }

@@ -42,8 +42,13 @@ export async function replayEvent(
       false,
     );
   }
-  // importXml (the created event's one operation) replaces the whole model, so any base will do.
-  const diagram = previous ?? (await parseDiagram(emptyDiagramXml()));
+  // importXml (the created event's one operation) replaces the whole model, so any base will
+  // do: an empty shell, not a parse of the empty diagram that would be thrown away at once.
+  const diagram =
+    previous ??
+    (event.operations[0]?.kind === 'importXml'
+      ? ({ elementsById: new Map(), diByElementId: new Map() } as unknown as Diagram)
+      : await parseDiagram(emptyDiagramXml()));
   try {
     await applyOperations(diagram, event.operations, { version: event.version, limits: REPLAY_LIMITS });
   } catch (error) {

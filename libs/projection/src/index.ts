@@ -8,10 +8,12 @@ export {
   createChangeProcessor,
   type ChangeProcessor,
   type ChangeProcessorOptions,
+  type BatchOutcome,
   type ProcessOutcome,
 } from './change-processor.js';
 export { createProjectionMetrics, type ProjectionMetrics } from './projection-metrics.js';
 export { tenantOfTopic, tenantTopics } from './tenant-topics.js';
+export { chunkByDiagramSize, MAX_ELEMENTS_PER_WRITE } from './write-chunks.js';
 export {
   projectorGroupId,
   startProjector,

@@ -7,6 +7,7 @@ import { createProjectionMetrics, type ProjectionMetrics } from './projection-me
 import { ProjectionError } from './projection-error.js';
 import type { LedgerSource } from './projection-sources.js';
 import { tenantOfTopic, tenantTopics } from './tenant-topics.js';
+import { chunkByDiagramSize } from './write-chunks.js';
 
 export interface RebuildOptions {
   /** Rebuilt together: each event is decoded and replayed once, then written to every sink. */
@@ -69,10 +70,13 @@ export async function rebuildProjections(options: RebuildOptions): Promise<Rebui
   try {
     const topics = tenantTopics(await admin.listTopics(), options.tenants);
     const tenants = topics.map((t) => tenantOfTopic(t)!);
-    for (const p of projections) {
-      if (options.tenants) for (const t of options.tenants) await p.sink.reset(t);
-      else await p.sink.reset();
-    }
+    // The sinks are independent stores: reset them side by side.
+    await Promise.all(
+      projections.map(async (p) => {
+        if (options.tenants) for (const t of options.tenants) await p.sink.reset(t);
+        else await p.sink.reset();
+      }),
+    );
 
     const ranges: { topic: string; partition: number; start: bigint; end: bigint }[] = [];
     for (const topic of topics) {
@@ -88,16 +92,26 @@ export async function rebuildProjections(options: RebuildOptions): Promise<Rebui
 
     const replay = createBatchReplay(projections, ledger);
     let records = 0;
+    // A batch's writes run while the next batch is replayed (sinks read `diagram` before their
+    // first await, see projection.ts) — unless a sink only has `apply`, or a batch of large
+    // diagrams takes several writes: the later ones would read diagrams replayed on meanwhile.
+    let writing: Promise<void> = Promise.resolve();
     const flush = async () => {
-      const batch = await replay.takeBatch();
+      const batch = (await replay.takeBatch()).map((changes) => chunkByDiagramSize(changes));
+      await writing;
+      writing = write(batch);
+      const overlap = projections.every((p, i) => p.sink.applyBatch && batch[i]!.length <= 1);
+      if (!overlap) await writing;
+    };
+    const write = async (batch: ProjectedChange[][][]) => {
       const writes = projections.map(async (p, i) => {
-        const changes = batch[i]!;
-        if (changes.length === 0) return;
-        const t0 = performance.now();
-        if (p.sink.applyBatch) await p.sink.applyBatch(changes);
-        else for (const c of changes) await p.sink.apply(c);
-        metrics.applySeconds.observe({ projection: p.name }, (performance.now() - t0) / 1000);
-        metrics.events.inc({ projection: p.name, result: 'applied' }, changes.length);
+        for (const changes of batch[i]!) {
+          const t0 = performance.now();
+          if (p.sink.applyBatch) await p.sink.applyBatch(changes);
+          else for (const c of changes) await p.sink.apply(c);
+          metrics.applySeconds.observe({ projection: p.name }, (performance.now() - t0) / 1000);
+          metrics.events.inc({ projection: p.name, result: 'applied' }, changes.length);
+        }
       });
       await Promise.all(writes);
     };
@@ -114,6 +128,7 @@ export async function rebuildProjections(options: RebuildOptions): Promise<Rebui
       }
     }
     await flush();
+    await writing;
     if (!options.tenants) for (const p of projections) await p.sink.activate?.();
 
     const seconds = (performance.now() - started) / 1000;

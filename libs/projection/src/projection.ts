@@ -51,8 +51,10 @@ export interface ProjectionSink {
   apply(change: ProjectedChange): Promise<void>;
   /**
    * Optional: many changes (any diagrams, each diagram's in version order, without gaps after
-   * its applied version) in as few writes as possible. Used by rebuilds; without it the runner
-   * calls `apply` for each change.
+   * its applied version) in as few writes as possible. Used by rebuilds and by the live runner
+   * (one call per fetched set of records); without it the runner calls `apply` for each change.
+   * Must take what it needs from each `diagram` before its first `await`: a rebuild goes on
+   * replaying into the same objects while the write is under way.
    */
   applyBatch?(changes: ProjectedChange[]): Promise<void>;
   /** Drops everything of this projection version (for `rebuild`), optionally for one tenant. */

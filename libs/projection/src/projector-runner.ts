@@ -9,7 +9,6 @@ import {
 import { createChangeProcessor, type ProcessOutcome } from './change-processor.js';
 import type { Projection } from './projection.js';
 import { createProjectionMetrics, type ProjectionMetrics } from './projection-metrics.js';
-import { ProjectionError } from './projection-error.js';
 import type { LedgerSource, SnapshotSource } from './projection-sources.js';
 import { tenantTopics } from './tenant-topics.js';
 
@@ -37,6 +36,8 @@ export interface ProjectorOptions {
   lagIntervalMs?: number;
   /** Diagrams kept in memory (default 2,000). */
   cacheSize?: number;
+  /** Records handed to the sink in one write at most (default 1,000): what one fetch brought. */
+  maxBatchSize?: number;
   clientId?: string;
   /** Called with every event's outcome, after its offset may be committed (tests, tracing). */
   onOutcome?(event: DiagramEvent, outcome: ProcessOutcome): void;
@@ -92,48 +93,45 @@ export async function startProjector(options: ProjectorOptions): Promise<Running
   let resolveCaughtUp!: () => void;
   const caughtUp = new Promise<void>((resolve) => (resolveCaughtUp = resolve));
 
-  const onRecord = async (record: IncomingRecord) => {
-    let event: DiagramEvent;
-    try {
-      event = await codec.decode(record.value);
-    } catch (error) {
-      if (error instanceof EventError && !error.retriable) {
+  /** A fetched set of records: decoded, then projected together in one sink write. */
+  const onBatch = async (records: IncomingRecord[]) => {
+    const events: DiagramEvent[] = [];
+    for (const record of records) {
+      try {
+        const event = await codec.decode(record.value);
+        if (!quarantined.has(`${event.tenantId}/${event.diagramId}`)) events.push(event);
+      } catch (error) {
+        if (!(error instanceof EventError) || error.retriable) throw error;
         metrics.events.inc({ projection: projection.name, result: 'undecodable' });
         logger?.error(
           { err: error, topic: record.topic, partition: record.partition, offset: String(record.offset) },
           'undecodable record skipped',
         );
-        return;
       }
-      throw error;
     }
-    const key = `${event.tenantId}/${event.diagramId}`;
-    if (quarantined.has(key)) return;
-    try {
-      const outcome = await processor.process(event);
+    if (events.length === 0) return;
+    const { outcomes, failures } = await processor.processBatch(events);
+    for (const { event, outcome } of outcomes) {
       metrics.events.inc(
         { projection: projection.name, result: outcome.result },
         Math.max(1, outcome.appliedVersions.length),
       );
       options.onOutcome?.(event, outcome);
-    } catch (error) {
-      if (error instanceof ProjectionError && !error.retriable) {
-        // Re-delivering it would fail the same way and hold up the whole partition.
-        quarantined.add(key);
-        metrics.events.inc({ projection: projection.name, result: 'failed' });
-        logger?.error(
-          {
-            err: error,
-            code: error.code,
-            tenant_id: event.tenantId,
-            diagram_id: event.diagramId,
-            version: event.version,
-          },
-          'diagram cannot be projected; set aside until restart',
-        );
-        return;
-      }
-      throw error;
+    }
+    for (const { event, error } of failures) {
+      // Re-delivering it would fail the same way and hold up the whole partition.
+      quarantined.add(`${event.tenantId}/${event.diagramId}`);
+      metrics.events.inc({ projection: projection.name, result: 'failed' });
+      logger?.error(
+        {
+          err: error,
+          code: error.code,
+          tenant_id: event.tenantId,
+          diagram_id: event.diagramId,
+          version: event.version,
+        },
+        'diagram cannot be projected; set aside until restart',
+      );
     }
   };
 
@@ -151,7 +149,7 @@ export async function startProjector(options: ProjectorOptions): Promise<Running
         consumer = createKafkaConsumer({ ...connection, groupId });
         lastJoin = Date.now();
         logger?.info({ group: groupId, topics: topics.length }, 'projector joined');
-        await consumer.run({ topics, onRecord, startAt: 'earliest' });
+        await consumer.run({ topics, onBatch, maxBatchSize: options.maxBatchSize, startAt: 'earliest' });
       } catch (error) {
         if (stopping) break;
         logger?.warn({ err: error, group: groupId }, 'projector member failed; rejoining');

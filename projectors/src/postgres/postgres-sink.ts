@@ -29,12 +29,14 @@ export function createPostgresSink({ pool, version, roles, ledgerEventsTable }: 
 
   const write = async (changes: ProjectedChange[]) => {
     if (changes.length === 0) return;
+    // Rows are read from the diagrams before any await: the runner goes on replaying into them.
+    const state = stateRows(changes);
     await roles.ensure(new Set(changes.map((c) => c.event.tenantId)));
     const client = await pool.connect();
     let broken = false;
     try {
       await client.query('BEGIN');
-      await writeState(client, s, ledger, changes);
+      await writeState(client, s, ledger, state);
       await writeHistory(client, s, ledger, changes);
       await client.query('COMMIT');
     } catch (error) {
@@ -92,12 +94,10 @@ export function createPostgresSink({ pool, version, roles, ledgerEventsTable }: 
   };
 }
 
-/**
- * The diagram rows, elements and flows, from each diagram's last change (its `diagram` is the
- * state after it). A diagram row moves only forward; elements and flows are replaced only for
- * the diagrams whose row moved.
- */
-async function writeState(c: PoolClient, s: string, ledger: string, changes: ProjectedChange[]) {
+type StateRows = ReturnType<typeof stateRows>;
+
+/** Each diagram's row, elements and flows, from its last change (its `diagram` is the state after it). */
+function stateRows(changes: ProjectedChange[]) {
   const last = new Map<string, ProjectedChange>();
   const created = new Map<string, ProjectedChange>();
   for (const change of changes) {
@@ -135,6 +135,15 @@ async function writeState(c: PoolClient, s: string, ledger: string, changes: Pro
     cols.updatedAt.push(event.occurredAt);
     cols.updatedBy.push(event.actorId);
   }
+  return { cols, rowsByKey };
+}
+
+/**
+ * The diagram rows, elements and flows, from each diagram's last change (its `diagram` is the
+ * state after it). A diagram row moves only forward; elements and flows are replaced only for
+ * the diagrams whose row moved.
+ */
+async function writeState(c: PoolClient, s: string, ledger: string, { cols, rowsByKey }: StateRows) {
   const moved = await c.query<{ tenant_id: string; diagram_id: string }>(
     `INSERT INTO ${s}.diagrams AS d (tenant_id, diagram_id, name, applied_version, result_hash, element_count,
        flow_count, lint_warning_count, created_at, created_by, updated_at, updated_by)

@@ -109,6 +109,70 @@ describe('replays into the Postgres read model', () => {
       expect(await tenantTables(scratch)).toEqual(await tenantTables('read_model'));
     }
   });
+
+  it('projects a fetched set in one write; a bad event still lets the versions before it through', async () => {
+    await projection.sink.reset(tenant);
+    const [a, b] = (await Promise.all(diagrams.map((d) => ledger.readEvents(tenant, d.id, 1)))) as [
+      DiagramEvent[],
+      DiagramEvent[],
+    ];
+    const writes: number[] = [];
+    const sink = projection.sink;
+    const counted: Projection = {
+      ...projection,
+      sink: {
+        ...sink,
+        apply: async (change) => {
+          writes.push(1);
+          await sink.apply(change);
+        },
+        applyBatch: async (changes) => {
+          writes.push(changes.length);
+          await sink.applyBatch!(changes);
+        },
+      },
+    };
+    const processor = createChangeProcessor({ projection: counted, ledger });
+    const at = (events: DiagramEvent[], n: number) => events[n - 1]!;
+    const outcomes = (r: Awaited<ReturnType<typeof processor.processBatch>>) =>
+      r.outcomes.map(({ event, outcome }) => [
+        event.diagramId === a[0]!.diagramId ? 'a' : 'b',
+        event.version,
+        outcome.result,
+        outcome.appliedVersions,
+      ]);
+
+    // Interleaved diagrams, a duplicate, and b's v2 missing (filled from the ledger): one write.
+    const first = await processor.processBatch([at(a, 1), at(b, 1), at(a, 1), at(b, 3), at(a, 2)]);
+    expect(outcomes(first)).toEqual([
+      ['a', 1, 'applied', [1]],
+      ['a', 1, 'duplicate', []],
+      ['a', 2, 'applied', [2]],
+      ['b', 1, 'applied', [1]],
+      ['b', 3, 'applied', [2, 3]],
+    ]);
+    expect(first.failures).toEqual([]);
+    expect(writes).toEqual([5]);
+
+    // b's v5 altered (its task named otherwise): the state after b's last event no longer has
+    // its hash, so b goes event by event — v4 applied, v5 refused, v6 not tried; a is unharmed.
+    const altered: DiagramEvent = {
+      ...at(b, 5),
+      operations: at(b, 5).operations.map((op) => (op.kind === 'createShape' ? { ...op, name: 'altered' } : op)),
+    };
+    const second = await processor.processBatch([at(a, 3), at(b, 4), at(a, 4), altered, at(a, 5), at(b, 6), at(a, 6)]);
+    expect(outcomes(second)).toEqual([
+      ['a', 3, 'applied', [3]],
+      ['a', 4, 'applied', [4]],
+      ['a', 5, 'applied', [5]],
+      ['a', 6, 'applied', [6]],
+      ['b', 4, 'applied', [4]],
+    ]);
+    expect(second.failures.map((f) => [f.event.version, f.error.code])).toEqual([[5, 'HASH_MISMATCH']]);
+    expect(writes).toEqual([5, 4, 1]);
+    await expectSameAsLive(a[0]!.diagramId);
+    expect(await sink.appliedVersion(tenant, b[0]!.diagramId)).toBe(4);
+  });
 });
 
 async function expectSameAsLive(diagramId: string): Promise<void> {

@@ -8,6 +8,7 @@ import { scrapeStepTotals, stepMeansBetween, type StepMean } from '../step-metri
 import { findEditAnchor } from './edit-anchor.js';
 import { runEditors, type BenchDiagram, type Editor, type RunOutcome, type StopRule } from './editing-run.js';
 import { ModelingEdgeClient } from './modeling-edge-client.js';
+import { watchProjectionLag, type GroupLag } from './projection-lag.js';
 import { CHANGE_CYCLE } from './small-changes.js';
 
 /** The diagrams sizes are measured on: MIWG reference files imported by CreateDiagram. */
@@ -25,6 +26,8 @@ export interface ProposeBenchSettings {
   thinkMs: number;
   /** The command service's Prometheus endpoint (per-step means). */
   metricsUrl: string;
+  /** The projectors' and snapshotter's Prometheus endpoints (consumer lag under this load). */
+  lagUrls: string[];
   root: string;
   varDir: string;
   config: StackConfig;
@@ -53,6 +56,9 @@ export interface ProposeScenario {
   /** Proposals the service ran through `apply` in the window that were not this run's (other clients). */
   foreignProposals: number;
   stepsError?: string;
+  /** Per projector consumer group: the largest and the last lag seen during the run. */
+  projectionLag: GroupLag[];
+  projectionLagError?: string;
 }
 
 export interface ProposeBenchResult {
@@ -130,6 +136,7 @@ export async function runProposeBench(s: ProposeBenchSettings): Promise<ProposeB
           if (mode === 'shared' && n === 1) continue; // one editor alone is the own-diagram case
           s.progress(`${size}: ${n} editor(s), ${mode === 'own' ? 'each on its own diagram' : 'all on one diagram'}`);
           const before = await scrapeStepTotals(s.metricsUrl);
+          const lag = watchProjectionLag(s.lagUrls);
           const outcome = await runEditors(
             mode === 'own' ? ownEditors(n) : sharedEditors(n),
             s.stop,
@@ -137,7 +144,12 @@ export async function runProposeBench(s: ProposeBenchSettings): Promise<ProposeB
             s.thinkMs,
           );
           const after = await scrapeStepTotals(s.metricsUrl);
-          result.scenarios.push(scenario(mode, size, fixture, Buffer.byteLength(xml), n, outcome, before, after));
+          const lagSeen = await lag.stop();
+          result.scenarios.push({
+            ...scenario(mode, size, fixture, Buffer.byteLength(xml), n, outcome, before, after),
+            projectionLag: lagSeen.groups,
+            ...(lagSeen.error ? { projectionLagError: lagSeen.error } : {}),
+          });
           result.errorSamples.push(...outcome.errorSamples.map((e) => `${size} ${mode} ${n}: ${e}`));
         }
       }
@@ -174,6 +186,7 @@ function scenario(
     wallSeconds: outcome.wallMs / 1000,
     steps: [],
     foreignProposals: 0,
+    projectionLag: [],
   };
   if ('error' in before || 'error' in after) {
     figures.stepsError = 'error' in before ? before.error : (after as { error: string }).error;

@@ -5,7 +5,7 @@ import { DIAGRAM_SIZES, runProposeBench, type EditingMode } from './propose-benc
 import { renderProposeReport } from './propose-report.js';
 
 const USAGE = `usage: flowledger bench propose [--editors 1,10,50] [--sizes 10kb,100kb] [--modes own,shared]
-                               [--duration SECONDS | --proposals N] [--think-ms MS] [--metrics-url URL] [--json]
+                               [--duration SECONDS | --proposals N] [--think-ms MS] [--metrics-url URL] [--lag-urls URL,URL] [--json]
   --editors      concurrent editors per run (default 1,10,50)
   --sizes        diagrams: ${Object.entries(DIAGRAM_SIZES)
     .map(([k, v]) => `${k} = MIWG ${v}`)
@@ -14,6 +14,7 @@ const USAGE = `usage: flowledger bench propose [--editors 1,10,50] [--sizes 10kb
   --duration     seconds per run (default 15); --proposals N: N proposals per run instead
   --think-ms     each editor's pause after each answer (default 0: back to back, i.e. saturation)
   --metrics-url  the command service's Prometheus endpoint (default http://localhost:$FLOWLEDGER_COMMAND_METRICS_PORT/metrics, port 9464)
+  --lag-urls     the projectors' endpoints scraped for consumer lag during each run (default the projectors' :9466 and the snapshotter's :9467)
   --json         the result as JSON instead of Markdown`;
 
 export interface ProposeArgs {
@@ -23,6 +24,7 @@ export interface ProposeArgs {
   stop: StopRule;
   thinkMs: number;
   metricsUrl?: string;
+  lagUrls?: string[];
   json: boolean;
 }
 
@@ -38,6 +40,7 @@ export function parseProposeArgs(args: string[]): ProposeArgs {
       proposals: { type: 'string' },
       'think-ms': { type: 'string', default: '0' },
       'metrics-url': { type: 'string' },
+      'lag-urls': { type: 'string' },
       json: { type: 'boolean', default: false },
     },
     strict: true,
@@ -62,7 +65,8 @@ export function parseProposeArgs(args: string[]): ProposeArgs {
   const thinkMs = Number(values['think-ms']);
   if (!Number.isFinite(thinkMs) || thinkMs < 0)
     throw new BenchUsageError(`--think-ms: not a number ≥ 0: "${values['think-ms']}"`);
-  return { editors, sizes, modes, stop, thinkMs, metricsUrl: values['metrics-url'], json: values.json };
+  const lagUrls = values['lag-urls'] === undefined ? undefined : list(values['lag-urls']);
+  return { editors, sizes, modes, stop, thinkMs, metricsUrl: values['metrics-url'], lagUrls, json: values.json };
 }
 
 export const proposeBenchmark: Benchmark = {
@@ -72,9 +76,14 @@ export const proposeBenchmark: Benchmark = {
     const parsed = parseProposeArgs(args);
     const metricsUrl =
       parsed.metricsUrl ?? `http://${ctx.config.host}:${process.env.FLOWLEDGER_COMMAND_METRICS_PORT ?? '9464'}/metrics`;
+    const lagUrls = parsed.lagUrls ?? [
+      `http://${ctx.config.host}:${process.env.FLOWLEDGER_PROJECTORS_METRICS_PORT ?? '9466'}/metrics`,
+      `http://${ctx.config.host}:${process.env.FLOWLEDGER_SNAPSHOTTER_METRICS_PORT ?? '9467'}/metrics`,
+    ];
     const result = await runProposeBench({
       ...parsed,
       metricsUrl,
+      lagUrls,
       root: ctx.root,
       varDir: ctx.varDir,
       config: ctx.config,

@@ -40,6 +40,23 @@ export function renderProposeReport(r: ProposeBenchResult, command: string): str
       `| ${s.mode} | ${diagram(s)} | ${s.editors} | ${cells.join(' | ')} | ${s.stepsError ? 'n/a' : s.foreignProposals} |`,
     );
   }
+  lines.push(
+    '',
+    '**Projector consumer lag during each run** (`flowledger_projection_lag{group}` scraped every second from the projectors and the snapshotter; the gauge itself is refreshed every 5 s; records not yet projected and committed, over all tenants — other load on the stack counts too):',
+    '',
+    '| mode | diagram | editors | group | max lag | lag at end |',
+    '| --- | --- | ---: | --- | ---: | ---: |',
+  );
+  for (const s of r.scenarios) {
+    if (s.projectionLag.length === 0) {
+      lines.push(
+        `| ${s.mode} | ${diagram(s)} | ${s.editors} | n/a${s.projectionLagError ? ` (${s.projectionLagError})` : ''} | – | – |`,
+      );
+    }
+    for (const g of s.projectionLag) {
+      lines.push(`| ${s.mode} | ${diagram(s)} | ${s.editors} | ${g.group} | ${g.max} | ${g.last} |`);
+    }
+  }
   if (r.errorSamples.length > 0)
     lines.push('', 'Errors and refusals seen:', '', ...r.errorSamples.slice(0, 10).map((e) => `- ${e}`));
   return `${lines.join('\n')}\n`;

@@ -59,7 +59,17 @@ export const kafka: Component = {
     }
     return {
       cmd: java,
-      args: ['-Xms256m', '-Xmx768m', '-XX:+UseG1GC', '-Djava.awt.headless=true', ...common, 'kafka.Kafka', properties],
+      args: [
+        '-Xms256m',
+        '-Xmx1g',
+        '-XX:+UseG1GC',
+        // A broker out of memory wedges rather than dies; exit so the failure is seen, not waited on.
+        '-XX:+ExitOnOutOfMemoryError',
+        '-Djava.awt.headless=true',
+        ...common,
+        'kafka.Kafka',
+        properties,
+      ],
     };
   },
 

@@ -1,0 +1,42 @@
+import type { ProjectedChange } from './projection.js';
+
+/**
+ * Elements (semantic and DI) one sink write may carry, summed over the distinct diagrams in it.
+ * Sinks write each diagram's whole state at least once per write (Postgres its rows, Neo4j a cold
+ * diagram's subgraph), so this, not the event count, is what a transaction's size follows: two
+ * 20,000-element diagrams in one write went over Neo4j's 128 MiB transaction memory limit.
+ */
+export const MAX_ELEMENTS_PER_WRITE = 20_000;
+
+/**
+ * `changes` cut into writes of at most `maxElements` diagram elements each, keeping every
+ * diagram's changes together and in order (a diagram larger than the budget goes alone).
+ * Reads each diagram's size now, before the caller awaits anything.
+ */
+export function chunkByDiagramSize(
+  changes: ProjectedChange[],
+  maxElements = MAX_ELEMENTS_PER_WRITE,
+): ProjectedChange[][] {
+  const byDiagram = new Map<string, ProjectedChange[]>();
+  for (const change of changes) {
+    const key = `${change.event.tenantId}\u0000${change.event.diagramId}`;
+    const list = byDiagram.get(key);
+    if (list) list.push(change);
+    else byDiagram.set(key, [change]);
+  }
+  const chunks: ProjectedChange[][] = [];
+  let current: ProjectedChange[] = [];
+  let size = 0;
+  for (const list of byDiagram.values()) {
+    const elements = list[list.length - 1]!.diagram.elementsById.size;
+    if (current.length > 0 && size + elements > maxElements) {
+      chunks.push(current);
+      current = [];
+      size = 0;
+    }
+    current.push(...list);
+    size += elements;
+  }
+  if (current.length > 0) chunks.push(current);
+  return chunks;
+}
