@@ -10,7 +10,7 @@ import sys
 import time
 import uuid
 
-from confluent_kafka import DeserializingConsumer
+from confluent_kafka import OFFSET_BEGINNING, DeserializingConsumer, TopicPartition
 from confluent_kafka.schema_registry import SchemaRegistryClient
 from confluent_kafka.schema_registry.avro import AvroDeserializer
 from confluent_kafka.serialization import StringDeserializer
@@ -29,26 +29,35 @@ def main() -> int:
     consumer = DeserializingConsumer(
         {
             "bootstrap.servers": args.brokers,
-            "group.id": f"confluent-interop-{uuid.uuid4()}",
+            "group.id": f"confluent-interop-{uuid.uuid4()}",  # required by the client; no group is joined
             "auto.offset.reset": "earliest",
             "enable.auto.commit": False,
             "key.deserializer": StringDeserializer("utf_8"),
             "value.deserializer": AvroDeserializer(registry),
         }
     )
-    consumer.subscribe([args.topic])
-    seen = 0
     deadline = time.monotonic() + args.timeout
+    # Every partition from the beginning, assigned directly: the check is about decoding, so it
+    # does not wait on a consumer-group join (slow on a broker that has just started).
+    partitions = None
+    while not partitions:
+        if time.monotonic() > deadline:
+            print(f"timeout: topic {args.topic} has no partitions", file=sys.stderr, flush=True)
+            return 1
+        topic = consumer.list_topics(args.topic, timeout=5).topics.get(args.topic)
+        partitions = list(topic.partitions) if topic is not None and topic.error is None else None
+    consumer.assign([TopicPartition(args.topic, p, OFFSET_BEGINNING) for p in partitions])
+    seen = 0
     try:
         while seen < args.count:
             if time.monotonic() > deadline:
-                print(f"timeout: read {seen} of {args.count} records", file=sys.stderr)
+                print(f"timeout: read {seen} of {args.count} records", file=sys.stderr, flush=True)
                 return 1
             msg = consumer.poll(0.5)
             if msg is None:
                 continue
             if msg.error():
-                print(f"kafka error: {msg.error()}", file=sys.stderr)
+                print(f"kafka error: {msg.error()}", file=sys.stderr, flush=True)
                 return 1
             raw = msg.value()
             print(json.dumps({"key": msg.key(), "value": raw, "partition": msg.partition(), "offset": msg.offset()}, default=str))
