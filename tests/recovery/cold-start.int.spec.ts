@@ -6,7 +6,7 @@ import { loadStackConfig } from '@flowledger/config';
 import { devToken, ModelingClient } from '../support/modeling-client.js';
 import { task } from '../support/proposal-operations.js';
 import { clientFor, uniqueTenant } from '../support/test-tenant.js';
-import { startCommandService, type CommandServiceProcess } from './command-service-process.js';
+import { startCommandService, type CommandServiceProcess } from '../support/command-service-process.js';
 import { buildDiagram, flowledger, operationsFor, retryUnavailable } from './recovery-fixtures.js';
 import type { Operation } from '@flowledger/bpmn-operations';
 import { randomUUID } from 'node:crypto';
@@ -31,7 +31,7 @@ beforeAll(async () => {
   });
   if (rebuilt.code !== 0) throw new Error(`snapshot rebuild failed: ${rebuilt.stderr}`);
   // Only Applied answers of at least 2 operations carry the whole diagram from this process.
-  service = await startCommandService({ FLOWLEDGER_SNAPSHOT_IN_APPLIED_OPERATIONS: '2' });
+  service = await startCommandService('recovery-cold-start', { FLOWLEDGER_SNAPSHOT_IN_APPLIED_OPERATIONS: '2' });
   cold = new ModelingClient(devToken(tenant, 'bob', ['editor', 'viewer']), { address: service.address });
 }, 240_000);
 

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Operation } from '@flowledger/bpmn-operations';
 import type { CrashPoint } from '@flowledger/ledger';
 import { devToken, grpc, ModelingClient, randomTx } from '../../support/modeling-client.js';
-import { startCommandService, type CommandServiceProcess } from './support/command-service-process.js';
+import { startCommandService, type CommandServiceProcess } from '../../support/command-service-process.js';
 import { openTopicReader, range, type TopicReader } from './support/diagram-topic.js';
 import { addTask, createDiagramWithRetry, proposeWithRetry, waitUntil } from './support/proposals.js';
 

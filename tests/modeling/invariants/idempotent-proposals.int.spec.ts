@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { devToken, ModelingClient, randomTx, type ProposeResult } from '../../support/modeling-client.js';
-import { startCommandService, type CommandServiceProcess } from './support/command-service-process.js';
+import { startCommandService, type CommandServiceProcess } from '../../support/command-service-process.js';
 import { openTopicReader, range, type TopicReader } from './support/diagram-topic.js';
 import { addTask, createDiagramWithRetry, proposeWithRetry, retryingTransientFailures } from './support/proposals.js';
 

@@ -11,7 +11,7 @@ import {
 } from '@flowledger/bpmn-operations';
 import { loadStackConfig } from '@flowledger/config';
 import { devToken, ModelingClient, randomTx } from '../../support/modeling-client.js';
-import { startCommandService, type CommandServiceProcess } from './support/command-service-process.js';
+import { startCommandService, type CommandServiceProcess } from '../../support/command-service-process.js';
 import { openTopicReader, type TopicReader } from './support/diagram-topic.js';
 import { addTask, createDiagramWithRetry, proposeWithRetry } from './support/proposals.js';
 

@@ -1,6 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadStackConfig } from '@flowledger/config';
@@ -9,7 +7,7 @@ import { DEFAULT_PROPOSAL_LIMITS } from '../proposals/proposal-limits.js';
 import { inProcessEngine } from './in-process-engine.js';
 import { createSidecarEngine } from './sidecar-engine.js';
 import { ModelingClient, devToken } from '../../../../tests/support/modeling-client.js';
-import { isGrpcServing } from '../../../../cli/src/stack/grpc-health-probe.js';
+import { startCommandService, type CommandServiceProcess } from '../../../../tests/support/command-service-process.js';
 
 const root = join(import.meta.dirname, '..', '..', '..', '..');
 const protoDir = join(root, 'schemas', 'proto');
@@ -55,39 +53,17 @@ describe('operation engines: the moddle sidecar and the in-process core agree', 
 });
 
 describe('a command service configured with FLOWLEDGER_MODDLE_MODE=sidecar', () => {
-  let service: ChildProcess;
-  let port: number;
-  let log = '';
+  let service: CommandServiceProcess;
 
   beforeAll(async () => {
-    port = await freePort();
-    service = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-      cwd: join(root, 'command-service'),
-      env: {
-        ...process.env,
-        FLOWLEDGER_MODDLE_MODE: 'sidecar',
-        FLOWLEDGER_GRPC_PORT: String(port),
-        FLOWLEDGER_COMMAND_METRICS_PORT: String(await freePort()),
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    service.stdout!.on('data', (d: Buffer) => (log += d.toString()));
-    service.stderr!.on('data', (d: Buffer) => (log += d.toString()));
-    const deadline = Date.now() + 60_000;
-    while (!(await isGrpcServing(`localhost:${port}`, protoDir))) {
-      if (Date.now() > deadline || service.exitCode !== null)
-        throw new Error(`sidecar-mode service did not start:\n${log}`);
-      await new Promise((r) => setTimeout(r, 250));
-    }
-  }, 90_000);
+    service = await startCommandService('sidecar-mode', { FLOWLEDGER_MODDLE_MODE: 'sidecar' });
+  }, 120_000);
 
-  afterAll(() => {
-    service?.kill('SIGTERM');
-  });
+  afterAll(() => service?.stop());
 
   it('applies proposals through the sidecar', async () => {
     const client = new ModelingClient(devToken(`sidecar${Date.now().toString(36)}`, 'alice', ['editor']), {
-      address: `localhost:${port}`,
+      address: service.address,
     });
     const { diagramId } = await client.createDiagram('via sidecar');
     const result = await client.propose(diagramId, 1, smallChange);
@@ -96,15 +72,6 @@ describe('a command service configured with FLOWLEDGER_MODDLE_MODE=sidecar', () 
     expect(result.applied.idMap).toEqual({ 'new-task': 'Task_2_1' });
     expect((await client.getDiagram(diagramId)).xml).toContain('name="Renamed"');
     client.close();
-    expect(log).toMatch(/operations sidecar/);
+    expect(service.log()).toMatch(/operations sidecar/);
   });
 });
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}

@@ -2,9 +2,9 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, mkdirSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { isGrpcServing } from '../../../../cli/src/stack/grpc-health-probe.js';
+import { isGrpcServing } from '../../cli/src/stack/grpc-health-probe.js';
 
-const repoRoot = join(import.meta.dirname, '..', '..', '..', '..');
+const repoRoot = join(import.meta.dirname, '..', '..');
 const protoDir = join(repoRoot, 'schemas', 'proto');
 
 /** A command-service process a test started itself, beside the stack's own. */
@@ -12,6 +12,8 @@ export interface CommandServiceProcess {
   /** host:port of its gRPC server, for a ModelingClient `address`. */
   address: string;
   child: ChildProcess;
+  /** Everything it has printed so far (pino JSON lines and Nest's start-up lines). */
+  log(): string;
   /** Resolves with the exit signal (e.g. 'SIGKILL') or code once the process is gone. */
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   /** SIGTERM, then SIGKILL after `graceMs`; resolves once it is gone. */
@@ -42,10 +44,10 @@ export async function startCommandService(
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  let tail = '';
+  let output = '';
   const keepTail = (d: Buffer) => {
     log.write(d);
-    tail = (tail + d.toString()).slice(-4000);
+    output += d.toString();
   };
   child.stdout!.on('data', keepTail);
   child.stderr!.on('data', keepTail);
@@ -63,7 +65,7 @@ export async function startCommandService(
   while (!(await isGrpcServing(address, protoDir, { timeoutMs: 1000 }))) {
     if (gone || Date.now() > until) {
       child.kill('SIGKILL');
-      throw new Error(`command-service "${name}" did not become healthy on ${address}:\n${tail}`);
+      throw new Error(`command-service "${name}" did not become healthy on ${address}:\n${output.slice(-4000)}`);
     }
     await new Promise((r) => setTimeout(r, 250));
   }
@@ -71,6 +73,7 @@ export async function startCommandService(
   return {
     address,
     child,
+    log: () => output,
     exited,
     async stop(graceMs = 10_000) {
       if (gone) return;
