@@ -1,11 +1,13 @@
 import { loadStackConfig } from '@flowledger/config';
 import { root, varDir } from './checkout.js';
+import { components } from './stack/components/index.js';
 import { stackCommand } from './stack/stack-command.js';
 
 const USAGE = `usage: flowledger <verb> [options]
 
 verbs:
-  stack up|down|status [--json]   the embedded stack (Kafka, schema registry, Postgres, Neo4j, Envoy, validator, OIDC, services)
+  stack up|down|status [--json]   the embedded stack (Kafka, schema registry, Postgres, Neo4j, Envoy, validator, OIDC, services);
+                                  status exits 1 when any component is down (stack --help)
   token --tenant T --actor A --roles r1,r2 [--ttl SECONDS]   print a signed dev JWT alone on stdout
   bench propose|kafka-clients [options] [--json]   measure against the running stack (bench --help)
   backup --tenant T --out DIR | restore --from DIR | rebuild --read-model M [--tenant T] | verify [--tenant T]
@@ -17,7 +19,7 @@ const [verb, ...args] = process.argv.slice(2);
 async function main(): Promise<number> {
   switch (verb) {
     case 'stack':
-      return stackCommand(args);
+      return stackCommand(args, { config: loadStackConfig(), root, varDir, components });
     case 'token': {
       const { tokenCommand } = await import('./token/token-command.js');
       return tokenCommand(args, { config: loadStackConfig(), varDir });

@@ -1,12 +1,20 @@
-import { execFileSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 
 /**
  * Integration tests need the whole embedded stack. `npm test` starts it once before vitest; when
  * vitest runs on its own, this fails fast with the command to run instead of letting every test time out.
  */
 export default function requireStack(): void {
-  const out = execFileSync('node', ['cli/bin/flowledger.js', 'stack', 'status', '--json'], { encoding: 'utf8' });
-  const status = JSON.parse(out) as Record<string, { state: string; endpoint: string }>;
+  // `stack status` exits 1 when something is down; its JSON still says what.
+  const result = spawnSync(process.execPath, ['cli/bin/flowledger.js', 'stack', 'status', '--json'], {
+    encoding: 'utf8',
+  });
+  let status: Record<string, { state: string; endpoint: string }>;
+  try {
+    status = JSON.parse(result.stdout) as typeof status;
+  } catch {
+    throw new Error(`\`flowledger stack status --json\` failed (exit ${result.status}): ${result.stderr}`);
+  }
   const down = Object.entries(status).filter(([, s]) => s.state !== 'up');
   if (down.length > 0) {
     throw new Error(

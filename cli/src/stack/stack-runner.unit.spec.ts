@@ -1,41 +1,20 @@
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createConnection, createServer, type Server } from 'node:net';
+import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadStackConfig } from '@flowledger/config';
 import type { Component } from './component.js';
 import { StackRunner } from './stack-runner.js';
+import { canConnect, freePort, tcpServerComponent } from './test-support/tcp-server-component.js';
 
-// Components here are real child processes (small Node servers), so start, health, stop and
-// failure reporting run exactly as they do for Kafka or Envoy, only faster.
+// Components here are real child processes (see test-support/tcp-server-component.ts).
 const dirs: string[] = [];
 const listeners: Server[] = [];
 afterEach(() => {
   dirs.splice(0).forEach((d) => rmSync(d, { recursive: true, force: true }));
   listeners.splice(0).forEach((l) => l.close());
 });
-
-function tcpServerComponent(name: string, port: number, dependsOn: string[] = [], log: string[] = []): Component {
-  return {
-    name,
-    dependsOn,
-    endpoint: () => `tcp://localhost:${port}`,
-    install: async () => void log.push(`install ${name}`),
-    launch: async () => {
-      log.push(`launch ${name}`);
-      return {
-        cmd: process.execPath,
-        args: [
-          '-e',
-          `require('net').createServer(() => {}).listen(${port}, '127.0.0.1'); console.log('${name} ready')`,
-        ],
-      };
-    },
-    healthy: () => canConnect(port),
-    startTimeoutSeconds: 10,
-  };
-}
 
 function runner(components: Component[], report: string[] = []) {
   const varDir = mkdtempSync(join(tmpdir(), 'flowledger-runner-'));
@@ -114,20 +93,3 @@ describe('StackRunner', () => {
     expect(() => runner([tcpServerComponent('a', 1, ['nope'])])).toThrow(/a depends on unknown component nope/);
   });
 });
-
-function canConnect(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = createConnection({ host: '127.0.0.1', port });
-    socket.once('connect', () => (socket.destroy(), resolve(true)));
-    socket.once('error', () => resolve(false));
-  });
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}
