@@ -33,6 +33,8 @@ const vitestProject = (project) => ({
 });
 const suites = [
   vitestProject('unit'),
+  // The editor's diagram-js modules in headless Chromium (no servers).
+  ...(hasE2e() ? [vitestProject('browser')] : []),
   vitestProject('integration'),
   ...(hasE2e() ? [vitestProject('e2e')] : []),
   {

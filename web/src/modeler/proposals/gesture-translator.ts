@@ -1,9 +1,9 @@
 import type EventBus from 'diagram-js/lib/core/EventBus.js';
-import type CommandStack from 'diagram-js/lib/command/CommandStack.js';
 import type ElementRegistry from 'diagram-js/lib/core/ElementRegistry.js';
 import type Canvas from 'diagram-js/lib/core/Canvas.js';
 import type Permits from '../rules-gate/permits.js';
-import type { RefusedCommand } from '../rules-gate/execution-guard.js';
+import type GatedCommandStack from '../rules-gate/gated-command-stack.js';
+import type { RefusedCommand } from '../rules-gate/gated-command-stack.js';
 import { referencedIds, type Operation } from '../operations.js';
 import { snapshotElements, type DiagramSnapshot } from './element-snapshot.js';
 import { diffSnapshots } from './snapshot-diff.js';
@@ -37,7 +37,7 @@ export default class GestureTranslator {
 
   constructor(
     private readonly eventBus: EventBus,
-    private readonly commandStack: CommandStack,
+    private readonly commandStack: GatedCommandStack,
     private readonly elementRegistry: ElementRegistry,
     private readonly canvas: Canvas,
     private readonly permits: Permits,
@@ -52,7 +52,7 @@ export default class GestureTranslator {
     this.permits.run('probe', () => this.commandStack.execute(command, context));
     const after = this.snapshot();
     this.permits.run('probe', () => this.commandStack.undo());
-    dropRedo(this.commandStack);
+    this.commandStack.forgetRedo();
     const options = {
       rootId: this.canvas.getRootElement().id,
       freshId: (id: string) => `${id}_${++this.temporaryIds}`,
@@ -95,10 +95,4 @@ function replacement(context: Record<string, unknown>): Translation {
     operations: [{ op: { case: 'replaceElement', value: { elementId: oldShape.id, newType: newData.type } } }],
     inverse: [{ op: { case: 'replaceElement', value: { elementId: oldShape.id, newType: oldShape.type } } }],
   };
-}
-
-/** The probe's reverted step must not be redoable. (diagram-js keeps no public API for this.) */
-function dropRedo(commandStack: CommandStack): void {
-  const internals = commandStack as unknown as { _stack: unknown[]; _stackIdx: number };
-  internals._stack.splice(internals._stackIdx + 1);
 }

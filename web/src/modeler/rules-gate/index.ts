@@ -1,13 +1,16 @@
 import Permits from './permits.js';
-import UserInput from './user-input.js';
+import GestureAllowance from './gesture-allowance.js';
 import RulesGate from './rules-gate.js';
-import ExecutionGuard from './execution-guard.js';
+import GatedCommandStack from './gated-command-stack.js';
 
-/** The Rules Gate: no modeling command runs without a permit (DESIGN.md §7). */
+/**
+ * The Rules Gate: no modeling command runs without a permit (DESIGN.md §7). Replaces
+ * diagram-js's `commandStack` with one that asks the gate first.
+ */
 export default {
-  __init__: ['rulesGate', 'executionGuard'],
+  __init__: ['rulesGate'],
+  commandStack: ['type', GatedCommandStack],
   permits: ['type', Permits],
-  userInput: ['type', UserInput],
+  gestureAllowance: ['type', GestureAllowance],
   rulesGate: ['type', RulesGate],
-  executionGuard: ['type', ExecutionGuard],
 };

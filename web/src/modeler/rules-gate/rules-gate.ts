@@ -2,7 +2,7 @@ import RuleProvider from 'diagram-js/lib/features/rules/RuleProvider.js';
 import type EventBus from 'diagram-js/lib/core/EventBus.js';
 import type CommandStack from 'diagram-js/lib/command/CommandStack.js';
 import type Permits from './permits.js';
-import type UserInput from './user-input.js';
+import type GestureAllowance from './gesture-allowance.js';
 
 /** Above bpmn-js's BpmnRules (1000) and every other provider. */
 const GATE_PRIORITY = 5000;
@@ -28,17 +28,26 @@ const GESTURE_RULES = [
   'lane.split',
 ];
 
+/** What the gate decides about a modeling action right now. */
+export type GateDecision =
+  /** A permit is held: the action changes the canvas (bpmn-js's own rules still apply). */
+  | 'execute'
+  /** A user's gesture without a permit: previewed, never executed — it becomes a proposal. */
+  | 'propose'
+  /** Anything else (a script, a viewer): refused, nothing happens. */
+  | 'deny';
+
 /**
- * The Rules Gate (DESIGN.md §7): every modeling action is denied unless a permit is held.
- *
- * Without a permit it answers:
- * - during a user gesture: "don't know", so the BPMN rules decide what may be *proposed* and the
- *   editor's feedback looks as in bpmn.io — the command itself is still never executed
- *   (ExecutionGuard turns it into a proposal);
- * - otherwise (a script, a read-only viewer): `false`.
+ * The Rules Gate (DESIGN.md §7), a rule provider above every other. `decide` is the single
+ * source of truth, and both sides of diagram-js ask it:
+ * - the tools, through the gate's `canExecute` rule: denied unless a permit is held — except
+ *   during a user gesture (the gesture allowance, never for viewers), when the rule passes the
+ *   question on to bpmn-js's rules so the drag feedback shows what may be *proposed*;
+ * - the command stack (GatedCommandStack), before every command, undo and redo: it runs only
+ *   on `execute`; a gesture's command (`propose`) is turned into a proposal instead.
  */
 export default class RulesGate extends RuleProvider {
-  static override $inject = ['eventBus', 'commandStack', 'permits', 'userInput'];
+  static override $inject = ['eventBus', 'commandStack', 'permits', 'gestureAllowance'];
 
   private readOnly = false;
 
@@ -46,17 +55,25 @@ export default class RulesGate extends RuleProvider {
     eventBus: EventBus,
     private readonly commandStack: CommandStack,
     private readonly permits: Permits,
-    private readonly userInput: UserInput,
+    private readonly gestureAllowance: GestureAllowance,
   ) {
     super(eventBus);
     // Command handlers are registered on diagram.init; gate them all once they are.
     eventBus.on('diagram.init', 100, () => {
-      this.addRule([...new Set([...GESTURE_RULES, ...this.commandNames()])], GATE_PRIORITY, () => this.answer());
+      const actions = [...new Set([...GESTURE_RULES, ...this.commandNames()])];
+      this.addRule(actions, GATE_PRIORITY, () => (this.decide() === 'deny' ? false : undefined));
     });
   }
 
   override init(): void {
     // Rules are added on diagram.init (see the constructor), when every command is known.
+  }
+
+  /** Whether a modeling action may change the canvas now: only under a permit. */
+  decide(): GateDecision {
+    if (this.permits.held()) return 'execute';
+    if (!this.readOnly && this.gestureAllowance.active()) return 'propose';
+    return 'deny';
   }
 
   /** A viewer may look, select and scroll, never propose. */
@@ -66,16 +83,6 @@ export default class RulesGate extends RuleProvider {
 
   isReadOnly(): boolean {
     return this.readOnly;
-  }
-
-  /** Whether a refused command is a gesture to turn into a proposal (else it is dropped silently). */
-  mayPropose(): boolean {
-    return !this.readOnly && this.userInput.active();
-  }
-
-  private answer(): boolean | undefined {
-    if (this.permits.held()) return undefined;
-    return this.mayPropose() ? undefined : false;
   }
 
   private commandNames(): string[] {
