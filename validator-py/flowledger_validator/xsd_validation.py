@@ -10,6 +10,7 @@ from enum import Enum
 from lxml import etree
 
 from flowledger_validator.doctype_guard import find_doctype_line
+from flowledger_validator.error_position import ErrorPositions
 
 
 class ErrorCode(str, Enum):
@@ -23,7 +24,7 @@ class ErrorCode(str, Enum):
 class XsdError:
     code: ErrorCode
     message: str
-    # 1-based; 0 when unknown (libxml2 reports no column for schema violations).
+    # 1-based; 0 only when the parser gives no position (e.g. an empty document).
     line: int
     column: int
 
@@ -66,9 +67,10 @@ def validate_bpmn_xml(
         return _failed(_doctype_forbidden(1))
     if schema.validate(root):
         return ValidationResult(errors=())
+    positions = ErrorPositions(xml, root)
     return ValidationResult(
         errors=tuple(
-            XsdError(ErrorCode.XSD_INVALID, entry.message, entry.line, entry.column)
+            XsdError(ErrorCode.XSD_INVALID, entry.message, *positions.locate(entry.line, entry.message))
             for entry in list(schema.error_log)[: limits.max_errors]
         )
     )
