@@ -24,6 +24,9 @@ import { createProposalValidation } from './modeling/validation/proposal-validat
 import { XsdValidatorClient } from './modeling/validation/xsd-validator.client.js';
 import { logger } from './observability/logger.js';
 import { serveMetrics } from './observability/metrics.js';
+import { PRESENCE_GRPC } from './presence/presence.grpc.js';
+import { DEFAULT_PRESENCE_SETTINGS } from './presence/presence-hub.js';
+import { startPresence } from './presence/presence-fanout.js';
 
 // The composition root: every adapter is built here, once, and handed to the modules.
 const config = loadCommandServiceConfig();
@@ -55,23 +58,37 @@ const relay = publisher.startRelay({
 const feed = new ChangeFeed();
 const changes = listenForChanges(stack.postgres.url, feed);
 const ledger = createLedgerAdapter(createLedger({ pool }), publisher, pool, feed);
+const presence = startPresence({
+  pool,
+  databaseUrl: stack.postgres.url,
+  settings: DEFAULT_PRESENCE_SETTINGS,
+  now: () => Date.now(),
+});
+const verify = (jwt: string) => verifyToken(jwt, { issuer: stack.oidc.issuer, audience: 'flowledger' });
 const xsd = new XsdValidatorClient(stack.validator.address, config.protoDir);
 const sidecar =
   config.moddleMode === 'sidecar' ? createSidecarEngine(stack.moddle.address, config.protoDir) : undefined;
 
 const app = await NestFactory.createMicroservice<MicroserviceOptions>(
-  AppModule.forRoot({
-    ledger,
-    engine: sidecar ?? inProcessEngine,
-    validation: createProposalValidation(xsd, config.lintPerTenant),
-    workspace: new DiagramWorkspace(),
-    settings: config.modeling,
-    now: () => new Date(),
-    snapshots: createPostgresSnapshotSource(pool),
-    newDiagramId: () => randomUUID(),
-    queries: new DiagramQueries(ledger, feed),
-    verifyToken: (jwt) => verifyToken(jwt, { issuer: stack.oidc.issuer, audience: 'flowledger' }),
-  }),
+  AppModule.forRoot(
+    {
+      ledger,
+      engine: sidecar ?? inProcessEngine,
+      validation: createProposalValidation(xsd, config.lintPerTenant),
+      workspace: new DiagramWorkspace(),
+      settings: config.modeling,
+      now: () => new Date(),
+      snapshots: createPostgresSnapshotSource(pool),
+      newDiagramId: () => randomUUID(),
+      queries: new DiagramQueries(ledger, feed),
+      verifyToken: verify,
+    },
+    {
+      hub: presence.hub,
+      verifyToken: verify,
+      diagramExists: async (tenantId, diagramId) => (await ledger.currentVersion(tenantId, diagramId)) !== undefined,
+    },
+  ),
   {
     // Colour codes only on a terminal; the stack runner writes this output to var/log.
     logger: new ConsoleLogger({ colors: process.stdout.isTTY === true }),
@@ -81,8 +98,9 @@ const app = await NestFactory.createMicroservice<MicroserviceOptions>(
       // Above the XML cap (grpc-js defaults to 4 MiB), so an oversize document reaches the limits
       // check and is refused as LIMIT_EXCEEDED naming the limit, not by the transport.
       maxReceiveMessageLength: 2 * config.modeling.limits.maxXmlBytes + 1024 * 1024,
-      package: [HEALTH_GRPC, MODELING_GRPC].map((s) => s.package),
-      protoPath: [HEALTH_GRPC, MODELING_GRPC].map((s) => join(config.protoDir, s.protoFile)),
+      // Presence shares the modeling package: each package once, or its services register twice.
+      package: [...new Set([HEALTH_GRPC, MODELING_GRPC, PRESENCE_GRPC].map((s) => s.package))],
+      protoPath: [HEALTH_GRPC, MODELING_GRPC, PRESENCE_GRPC].map((s) => join(config.protoDir, s.protoFile)),
       loader: {
         includeDirs: [config.protoDir],
         keepCase: false,
@@ -108,6 +126,7 @@ for (const signal of ['SIGTERM', 'SIGINT'] as const) {
       metrics.close();
       await relay.stop();
       await changes.stop();
+      await presence.stop();
       xsd.close();
       sidecar?.close();
       await pool.end();

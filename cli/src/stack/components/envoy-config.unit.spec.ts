@@ -32,6 +32,18 @@ describe('envoy config rendering', () => {
     );
   });
 
+  it('routes presence to the command service without a stream timeout, behind the JWT check', () => {
+    const yaml = renderEnvoyConfig(template, envoyConfigValues(loadStackConfig({})));
+
+    expect(yaml).toMatch(
+      /- match: \{ prefix: '\/flowledger\.modeling\.v1\.PresenceService\/' \}\s+route: \{ cluster: command_service, timeout: 0s \}/,
+    );
+    // the JWT rule for the modeling package covers presence too
+    expect(yaml).toMatch(
+      /- match: \{ prefix: '\/flowledger\.modeling\.' \}\s+requires: \{ provider_name: flowledger \}/,
+    );
+  });
+
   it('refuses a placeholder it has no value for', () => {
     const values = envoyConfigValues(loadStackConfig({}));
     expect(() => renderEnvoyConfig('port: {{noSuchPort}}', values)).toThrow(/noSuchPort/);
