@@ -3,7 +3,7 @@ import 'bpmn-js/dist/assets/bpmn-js.css';
 import 'bpmn-js/dist/assets/bpmn-font/css/bpmn-embedded.css';
 import './app.css';
 import { Code, ConnectError } from '@connectrpc/connect';
-import { modelingApi } from './api/modeling-api.js';
+import { modelingApi, presenceApi } from './api/modeling-api.js';
 import { completeSignIn, loadClientConfig, signedIn } from './auth/sign-in.js';
 import { showDiagramList } from './pages/diagram-list-page.js';
 import { showEditor } from './pages/editor-page.js';
@@ -22,8 +22,10 @@ async function start(): Promise<void> {
   if (!identity) return; // on the way to the sign-in page
   const api = modelingApi(() => identity.token);
   const match = /^\/diagrams\/([^/]+)\/?$/.exec(location.pathname);
-  if (match) await showEditor(root, api, identity, decodeURIComponent(match[1]!), config);
-  else await showDiagramList(root, api, identity, config);
+  if (match) {
+    const presence = presenceApi(() => identity.token);
+    await showEditor(root, api, presence, identity, decodeURIComponent(match[1]!), config);
+  } else await showDiagramList(root, api, identity, config);
 }
 
 // An expired or revoked token: sign in again (the sign-in returns to this page).

@@ -127,6 +127,20 @@ export class EditorPage {
     return (await this.page.textContent('[data-testid=status]')) ?? '';
   }
 
+  /** Actor ids in the participant list (avatars), in order. */
+  async participants(): Promise<string[]> {
+    return this.page.$$eval('[data-testid=participants] [data-actor]', (nodes) =>
+      nodes.map((n) => (n as HTMLElement).dataset.actor!),
+    );
+  }
+
+  /** Ids of the elements outlined on the canvas as `actor`'s selection. */
+  async outlinedBy(actor: string): Promise<string[]> {
+    return this.page.$$eval(`.fl-remote-selection[data-actor="${actor}"]`, (nodes) =>
+      nodes.map((n) => (n as SVGElement).dataset.element!),
+    );
+  }
+
   async rejection(): Promise<string> {
     await this.page.waitForSelector('[data-testid=rejection]:not([hidden])', { timeout: 5_000 });
     return (await this.page.textContent('[data-testid=rejection]')) ?? '';

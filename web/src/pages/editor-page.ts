@@ -1,11 +1,16 @@
 import Modeler from 'bpmn-js/lib/Modeler.js';
-import type { ModelingApi } from '../api/modeling-api.js';
+import type { ModelingApi, PresenceApi } from '../api/modeling-api.js';
 import { canEdit, type Identity } from '../auth/identity.js';
 import type { ClientConfig } from '../auth/sign-in.js';
 import { DiagramSession, type SessionView, type Violation } from '../collaboration/diagram-session.js';
 import proposalsModule from '../modeler/proposals/index.js';
 import changeApplierModule from '../modeler/change-applier/index.js';
 import feedbackModule from '../modeler/feedback/index.js';
+import presenceModule from '../modeler/presence/index.js';
+import type RemoteSelections from '../modeler/presence/remote-selections.js';
+import { PresenceSession } from '../collaboration/presence-session.js';
+import { participantColor } from '../collaboration/participant-color.js';
+import { participantsBar } from './participants-bar.js';
 import { showHistory } from './history-panel.js';
 import { propertiesPanel } from './properties-panel.js';
 import { element, pageHeader } from './page-header.js';
@@ -25,6 +30,7 @@ const VIEWER_NOTICE = 'You can view this diagram but not change it (viewer). Liv
 export async function showEditor(
   root: HTMLElement,
   api: ModelingApi,
+  presenceApi: PresenceApi,
   identity: Identity,
   diagramId: string,
   config: ClientConfig,
@@ -48,7 +54,8 @@ export async function showEditor(
   const toolbar = element('div', 'fl-toolbar');
   toolbar.append(versionLabel, status);
   if (editable) toolbar.append(undoButton, redoButton);
-  toolbar.append(historyButton);
+  const participants = participantsBar(identity.actorId);
+  toolbar.append(participants.node, historyButton);
   const layout = element('main', 'fl-editor');
   layout.append(toolbar, canvas, rejection);
   const header = pageHeader(identity, config, 'Diagram');
@@ -56,7 +63,7 @@ export async function showEditor(
 
   const modeler = new Modeler({
     container: canvas,
-    additionalModules: [proposalsModule, changeApplierModule, feedbackModule],
+    additionalModules: [proposalsModule, changeApplierModule, feedbackModule, presenceModule],
   });
   window.bpmnjs = modeler;
   layout.append(propertiesPanel(modeler, editable));
@@ -87,10 +94,35 @@ export async function showEditor(
   undoButton.addEventListener('click', () => session.undo());
   redoButton.addEventListener('click', () => session.redo());
   await session.open();
+  joinPresence(modeler, presenceApi, diagramId, identity.actorId, participants);
   const diagrams = await api.listDiagrams({});
   const name = diagrams.diagrams.find((d) => d.diagramId === diagramId)?.name;
   if (name) header.querySelector('.fl-title')!.textContent = name;
   document.title = `${name ?? 'Diagram'} · flowledger`;
+}
+
+/** Shows who is here and what the others selected; tells them what this user selects. */
+function joinPresence(
+  modeler: Modeler,
+  api: PresenceApi,
+  diagramId: string,
+  selfActorId: string,
+  bar: ReturnType<typeof participantsBar>,
+): void {
+  const outlines = modeler.get<RemoteSelections>('remoteSelections');
+  const presence = new PresenceSession(api, diagramId, (participants) => {
+    bar.show(participants);
+    const others = participants.filter((p) => p.actorId !== selfActorId);
+    outlines.show(
+      others.map((p) => ({ actorId: p.actorId, color: participantColor(p.actorId), elementIds: p.selectedElementIds })),
+    );
+  });
+  const eventBus = modeler.get<{ on(e: string, f: (e: never) => void): void }>('eventBus');
+  eventBus.on('selection.changed', (event: { newSelection: Array<{ id: string; labelTarget?: unknown }> }) =>
+    presence.select(event.newSelection.filter((e) => !e.labelTarget).map((e) => e.id)),
+  );
+  window.addEventListener('pagehide', () => presence.leave());
+  presence.start();
 }
 
 function showRejection(panel: HTMLElement, code: string, message: string, violations: Violation[]): void {
