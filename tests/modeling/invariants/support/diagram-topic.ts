@@ -7,6 +7,8 @@ export interface TopicRecord {
   key: string;
   partition: number;
   offset: bigint;
+  /** Kafka record headers (`traceparent`, `tenant-id`, `event-type`, `content-type`). */
+  headers: Record<string, string>;
 }
 
 /**
@@ -40,7 +42,13 @@ export function openTopicReader(name: string) {
     for (let p = 0; p < partitions; p++) {
       const { start, end } = await reader.offsets(topic, p);
       for (const r of await reader.read(topic, p, start, end)) {
-        out.push({ event: await codec.decode(r.value), key: r.key, partition: r.partition, offset: r.offset });
+        out.push({
+          event: await codec.decode(r.value),
+          key: r.key,
+          partition: r.partition,
+          offset: r.offset,
+          headers: r.headers,
+        });
       }
     }
     return out;
