@@ -66,6 +66,8 @@ describe('two users editing one diagram', () => {
       });
     }
     const sentBefore = [a.proposals.length, b.proposals.length];
+    const loadsBefore = [a.diagramLoads.length, b.diagramLoads.length];
+    const imports = [await a.countImports(), await b.countImports()];
     await Promise.all([a.drag(from, { x: from.x + 200, y: from.y }), b.drag(from, { x: from.x, y: from.y + 150 })]);
     await expect.poll(() => [a.proposals.length - sentBefore[0]!, b.proposals.length - sentBefore[1]!]).toEqual([1, 1]);
     await a.waitForVersion(3, 15_000);
@@ -83,6 +85,73 @@ describe('two users editing one diagram', () => {
     expect(movedRight !== movedDown).toBe(true);
     const loser = movedRight ? b : a;
     expect(await loser.rejection()).toMatch(/CONFLICT/);
+    // Both converged step by step: no GetDiagram, no re-import of the whole diagram.
+    expect([a.diagramLoads.length, b.diagramLoads.length]).toEqual(loadsBefore);
+    expect([await imports[0]!(), await imports[1]!()]).toEqual([0, 0]);
+    await Promise.all([a.close(), b.close()]);
+  });
+
+  it('both edit different elements at once: the late one is re-proposed on the new version, both apply, no conflict', async () => {
+    const { a, b, diagramId } = await twoEditors();
+    await clientFor(tenant, 'setup', ['editor']).propose(diagramId, 1, [
+      {
+        kind: 'createShape',
+        id: 'left',
+        type: 'bpmn:Task',
+        parentId: '',
+        name: 'Left',
+        bounds: { x: 200, y: 100, width: 100, height: 80 },
+      },
+      {
+        kind: 'createShape',
+        id: 'right',
+        type: 'bpmn:Task',
+        parentId: '',
+        name: 'Right',
+        bounds: { x: 500, y: 100, width: 100, height: 80 },
+      },
+    ]);
+    await a.waitForVersion(2);
+    await b.waitForVersion(2);
+    const loads = [a.diagramLoads.length, b.diagramLoads.length];
+
+    // Both proposals are held at the network until both users have dropped: both on base version 2.
+    let arrived = 0;
+    let release!: () => void;
+    const bothProposed = new Promise<void>((resolve) => (release = resolve));
+    for (const editor of [a, b]) {
+      await editor.page.route('**/*ModelingService/Propose', async (route) => {
+        if (++arrived === 2) release();
+        await Promise.race([bothProposed, new Promise((resolve) => setTimeout(resolve, 5_000))]);
+        await route.continue();
+      });
+    }
+    const sentBefore = [a.proposals.length, b.proposals.length];
+    const left = await a.centerOf('Task_2_1');
+    const right = await b.centerOf('Task_2_2');
+    await Promise.all([a.drag(left, { x: left.x, y: left.y + 150 }), b.drag(right, { x: right.x, y: right.y + 200 })]);
+    await a.waitForVersion(4, 15_000);
+    await b.waitForVersion(4, 15_000);
+
+    // then both moves are applied, on the server and on both canvases
+    const server = await clientFor(tenant, 'setup', ['editor']).getDiagram(diagramId);
+    expect(server.version).toBe(4);
+    expect(server.xml).toMatch(/id="Task_2_1_di"[^>]*>\s*<dc:Bounds x="200" y="250"/);
+    expect(server.xml).toMatch(/id="Task_2_2_di"[^>]*>\s*<dc:Bounds x="500" y="300"/);
+    for (const editor of [a, b]) {
+      const tasks = (await editor.elements('bpmn:Task')).map((t) => [t.id, t.x, t.y]);
+      expect(tasks).toEqual([
+        ['Task_2_1', 200, 250],
+        ['Task_2_2', 500, 300],
+      ]);
+      // no conflict shown, nothing reloaded
+      expect(await editor.page.isVisible('[data-testid=rejection]')).toBe(false);
+      expect(await editor.status()).not.toMatch(/Rejected|CONFLICT/);
+    }
+    // the one that lost the race proposed again by itself: three proposals in all
+    const sent = [a.proposals.length - sentBefore[0]!, b.proposals.length - sentBefore[1]!];
+    expect(sent.sort()).toEqual([1, 2]);
+    expect([a.diagramLoads.length, b.diagramLoads.length]).toEqual(loads);
     await Promise.all([a.close(), b.close()]);
   });
 

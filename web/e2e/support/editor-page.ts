@@ -16,17 +16,32 @@ export interface CanvasElement {
 /** The web app as one user sees it: a page object over the editor at /diagrams/<id>. */
 export class EditorPage {
   readonly proposals: Request[] = [];
+  /** GetDiagram calls: the first load, and every reload of the whole diagram. */
+  readonly diagramLoads: Request[] = [];
   readonly errors: string[] = [];
 
   private constructor(readonly page: Page) {
     page.on('request', (request) => {
       if (request.url().endsWith('.ModelingService/Propose')) this.proposals.push(request);
+      if (request.url().endsWith('.ModelingService/GetDiagram')) this.diagramLoads.push(request);
     });
     page.on('pageerror', (error) => this.errors.push(error.message));
   }
 
   static baseUrl(): string {
     return loadStackConfig().edge.url;
+  }
+
+  /** Counts the canvas's imports from now on (a reload imports the whole diagram again). */
+  async countImports(): Promise<() => Promise<number>> {
+    await this.page.evaluate(() => {
+      const w = window as unknown as { flImports: number };
+      w.flImports = 0;
+      window
+        .bpmnjs!.get<{ on(e: string, f: () => void): void }>('eventBus')
+        .on('import.done', () => void w.flImports++);
+    });
+    return () => this.page.evaluate(() => (window as unknown as { flImports: number }).flImports);
   }
 
   /** A fresh browser context (its own session storage: its own user) on the diagram. */
