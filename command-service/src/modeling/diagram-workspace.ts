@@ -51,6 +51,10 @@ export class DiagramWorkspace {
     while (this.entries.size > this.maxEntries) this.entries.delete(this.entries.keys().next().value!);
   }
 
+  delete(key: string): void {
+    this.entries.delete(key);
+  }
+
   static key(tenantId: string, diagramId: string): string {
     return `${tenantId}/${diagramId}`;
   }

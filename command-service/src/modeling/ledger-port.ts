@@ -28,6 +28,11 @@ export interface VersionListing {
 export interface LedgerPort {
   /** Appends an event with the diagram XML it produced; throws LedgerConflict on a race or a repeated transaction. */
   append(entry: LedgerEntry, resultXml: string): Promise<void>;
+  /**
+   * The proposal's append: commits the event (as `append`) and puts it on the topic before
+   * resolving — durable in both. `onCommitted` runs between the two (to time them apart).
+   */
+  appendAndPublish(entry: LedgerEntry, resultXml: string, onCommitted?: () => void): Promise<void>;
   findByTransaction(tenantId: string, transactionId: string): Promise<LedgerEntry | undefined>;
   currentVersion(tenantId: string, diagramId: string): Promise<number | undefined>;
   /** The XML at `version` (0 = latest) and which version that is. */

@@ -1,6 +1,7 @@
 import { promisify } from 'node:util';
 import { gzip } from 'node:zlib';
 import pg from 'pg';
+import type { DiagramEvent } from '@flowledger/events';
 import { LedgerError, type Ledger, type OutboxPublisher } from '@flowledger/ledger';
 import { logger } from '../observability/logger.js';
 import { LedgerConflict, type LedgerPort } from './ledger-port.js';
@@ -16,6 +17,14 @@ export function createLedgerAdapter(
   pool: pg.Pool,
   feed: ChangeFeed,
 ): LedgerPort {
+  /** Wakes this process's subscribers, and other processes' through Postgres (a hint: subscribers read the ledger). */
+  const announce = (event: DiagramEvent) => {
+    feed.notify(event.tenantId, event.diagramId);
+    void pool
+      .query('SELECT pg_notify($1, $2)', [CHANNEL, `${event.tenantId}/${event.diagramId}`])
+      .catch(() => undefined);
+  };
+
   return {
     async append({ event, lintWarnings }, resultXml) {
       // On libuv's thread pool: ~2.5 ms at 100 KB that the event loop spends on other proposals.
@@ -24,20 +33,27 @@ export function createLedgerAdapter(
         if (event.eventType === 'DIAGRAM_CREATED') await ledger.createDiagram(event, gz, { lintWarnings });
         else await ledger.append(event, gz, { lintWarnings });
       } catch (error) {
-        if (error instanceof LedgerError && error.code === 'VERSION_MISMATCH') {
-          throw new LedgerConflict('VERSION_MISMATCH', error.currentVersion ?? 0);
-        }
-        if (error instanceof LedgerError && error.code === 'DUPLICATE_TRANSACTION' && error.existing) {
-          throw new LedgerConflict('DUPLICATE_TRANSACTION', error.existing.event.version, error.existing);
-        }
-        throw error;
+        throw asConflict(error);
       }
-      feed.notify(event.tenantId, event.diagramId);
-      // Other command-service processes wake their subscribers through Postgres. Only a wake-up
-      // (subscribers read the ledger), so the proposal does not wait for it.
-      void pool
-        .query('SELECT pg_notify($1, $2)', [CHANNEL, `${event.tenantId}/${event.diagramId}`])
-        .catch(() => undefined);
+      announce(event);
+    },
+    async appendAndPublish({ event, lintWarnings }, resultXml, onCommitted) {
+      const gz = await gzipAsync(resultXml);
+      let committed = false;
+      try {
+        await publisher.appendAndPublish(event, gz, {
+          lintWarnings,
+          onCommitted: () => {
+            committed = true;
+            onCommitted?.();
+          },
+        });
+      } catch (error) {
+        throw asConflict(error);
+      } finally {
+        // Committed is what subscribers read, even when Kafka failed (the relay sends it later).
+        if (committed) announce(event);
+      }
     },
     findByTransaction: (tenantId, transactionId) => ledger.findByTransaction(tenantId, transactionId),
     currentVersion: (tenantId, diagramId) => ledger.currentVersion(tenantId, diagramId),
@@ -54,6 +70,17 @@ export function createLedgerAdapter(
       await publisher.publishPending(tenantId, diagramId);
     },
   };
+}
+
+/** The ledger's refusals the command path answers as a conflict; anything else as it is. */
+function asConflict(error: unknown): unknown {
+  if (error instanceof LedgerError && error.code === 'VERSION_MISMATCH') {
+    return new LedgerConflict('VERSION_MISMATCH', error.currentVersion ?? 0);
+  }
+  if (error instanceof LedgerError && error.code === 'DUPLICATE_TRANSACTION' && error.existing) {
+    return new LedgerConflict('DUPLICATE_TRANSACTION', error.existing.event.version, error.existing);
+  }
+  return error;
 }
 
 /** Listens for appends made by any process and wakes this process's subscribers; reconnects when Postgres restarts. */

@@ -15,6 +15,7 @@ import {
   type VersionSummary,
 } from './ledger-entry.js';
 import { LedgerError, toLedgerError } from './ledger-error.js';
+import { appendEvent, duplicate, findByTransaction, isDuplicateTransaction } from './append.js';
 
 export interface AppendOptions {
   lintWarnings?: LintWarning[];
@@ -48,20 +49,6 @@ export interface LedgerOptions {
 export function createLedger({ pool }: LedgerOptions): Ledger {
   if (!pool) throw new Error('ledger: pool is required');
 
-  const findByTransaction = async (tenantId: string, transactionId: string, db: Pool | PoolClient = pool) => {
-    const { rows } = await db.query<EventRow>(
-      `SELECT ${EVENT_COLUMNS} FROM ledger_events WHERE tenant_id = $1 AND transaction_id = $2`,
-      [tenantId, transactionId],
-    );
-    return rows[0] ? entryFromRow(rows[0]) : undefined;
-  };
-
-  /** A proposal with a known transaction id gets the first result, whatever its base version. */
-  const rejectDuplicate = async (c: PoolClient, event: DiagramEvent) => {
-    const existing = await findByTransaction(event.tenantId, event.transactionId, c);
-    if (existing) throw duplicate(existing);
-  };
-
   /** Runs `work` in a transaction; a unique violation on the transaction id becomes DUPLICATE_TRANSACTION. */
   const inTransaction = async (event: DiagramEvent, work: (c: PoolClient) => Promise<LedgerEntry>) => {
     const client = await pool.connect().catch((err: unknown) => {
@@ -75,11 +62,8 @@ export function createLedger({ pool }: LedgerOptions): Ledger {
       return entry;
     } catch (err) {
       broken = await rollback(client);
-      if (
-        (err as { code?: string; constraint?: string }).code === '23505' &&
-        /transaction/.test(String((err as { constraint?: string }).constraint))
-      ) {
-        const existing = await findByTransaction(event.tenantId, event.transactionId);
+      if (isDuplicateTransaction(err)) {
+        const existing = await findByTransaction(pool, event.tenantId, event.transactionId);
         if (existing) throw duplicate(existing);
       }
       throw toLedgerError(err, `ledger: ${event.tenantId}/${event.diagramId} v${event.version}`);
@@ -90,12 +74,13 @@ export function createLedger({ pool }: LedgerOptions): Ledger {
 
   return {
     async createDiagram(event, resultXmlGzip, options = {}) {
-      validate(event, 'DIAGRAM_CREATED');
+      validateEvent(event, 'DIAGRAM_CREATED');
       if (event.version !== 1 || event.baseVersion !== 0 || !event.diagramName) {
         throw new LedgerError('INVALID_EVENT', 'a created diagram starts at version 1 on base 0, with a name');
       }
       const entry = await inTransaction(event, async (c) => {
-        await rejectDuplicate(c, event);
+        const existing = await findByTransaction(c, event.tenantId, event.transactionId);
+        if (existing) throw duplicate(existing);
         const created = await c.query(
           `INSERT INTO diagrams (tenant_id, diagram_id, name, current_version, created_at, updated_at)
            VALUES ($1, $2, $3, 1, $4, $4) ON CONFLICT DO NOTHING`,
@@ -111,35 +96,17 @@ export function createLedger({ pool }: LedgerOptions): Ledger {
     },
 
     async append(event, resultXmlGzip, options = {}) {
-      validate(event, 'CHANGES_APPLIED');
-      const entry = await inTransaction(event, async (c) => {
-        // The row lock makes every writer of this diagram, in any process, take its turn here.
-        const { rows } = await c.query<{ current_version: string }>(
-          'SELECT current_version FROM diagrams WHERE tenant_id = $1 AND diagram_id = $2 FOR UPDATE',
-          [event.tenantId, event.diagramId],
-        );
-        // Checked under the lock: a concurrent twin of this transaction has committed by now.
-        await rejectDuplicate(c, event);
-        if (!rows[0]) throw new LedgerError('DIAGRAM_NOT_FOUND', `no diagram ${event.tenantId}/${event.diagramId}`);
-        const current = Number(rows[0].current_version);
-        if (current !== event.baseVersion) {
-          throw new LedgerError(
-            'VERSION_MISMATCH',
-            `base version ${event.baseVersion} is not the current version ${current}`,
-            { currentVersion: current },
-          );
-        }
-        await c.query(
-          'UPDATE diagrams SET current_version = $3, updated_at = $4 WHERE tenant_id = $1 AND diagram_id = $2',
-          [event.tenantId, event.diagramId, event.version, event.occurredAt],
-        );
-        return insertEvent(c, event, resultXmlGzip, options);
+      validateEvent(event, 'CHANGES_APPLIED');
+      const { entry } = await appendEvent(pool, event, resultXmlGzip, {
+        lintWarnings: options.lintWarnings ?? [],
+        traceparent: options.traceparent ?? null,
+        sendingNow: false,
       });
       crashPoint('ledger:after-commit');
       return entry;
     },
 
-    findByTransaction: (tenantId, transactionId) => findByTransaction(tenantId, transactionId),
+    findByTransaction: (tenantId, transactionId) => findByTransaction(pool, tenantId, transactionId),
 
     async readEvents(tenantId, diagramId, fromVersion, toVersion) {
       const { rows } = await pool.query<EventRow>(
@@ -224,7 +191,8 @@ async function insertEvent(c: PoolClient, event: DiagramEvent, xmlGzip: Buffer, 
   return entryFromRow(rows[0]!);
 }
 
-function validate(event: DiagramEvent, type: DiagramEvent['eventType']): void {
+/** Refuses an event the ledger must never hold (a bug in the caller, not a user error). */
+export function validateEvent(event: DiagramEvent, type: DiagramEvent['eventType']): void {
   const problems = [
     event.eventType !== type && `eventType must be ${type}`,
     event.version !== event.baseVersion + 1 && 'version must be baseVersion + 1',
@@ -235,14 +203,6 @@ function validate(event: DiagramEvent, type: DiagramEvent['eventType']): void {
     !/^[0-9a-f]{64}$/.test(event.resultHash) && 'resultHash must be a sha256 hex digest',
   ].filter(Boolean);
   if (problems.length > 0) throw new LedgerError('INVALID_EVENT', `ledger: ${problems.join('; ')}`);
-}
-
-function duplicate(existing: LedgerEntry): LedgerError {
-  return new LedgerError(
-    'DUPLICATE_TRANSACTION',
-    `transaction ${existing.event.transactionId} already produced version ${existing.event.version}`,
-    { existing },
-  );
 }
 
 /** Returns true when the connection is unusable and must not go back to the pool. */

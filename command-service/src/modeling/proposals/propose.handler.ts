@@ -7,6 +7,7 @@ import {
   acceptLatency,
   eventsAppended,
   lintWarningsPerElement,
+  stepLatency,
   timed,
   xsdErrors,
 } from '../../observability/metrics.js';
@@ -91,22 +92,22 @@ async function proposeUnmeasured(
     throw new Rejection('INVALID_OPERATION', 'a proposal needs at least one operation');
   checkProposalLimits(command.operations, settings.limits);
 
-  const earlier = await ledger.findByTransaction(caller.tenantId, command.transactionId);
-  if (earlier) return replayed(earlier, command.diagramId, deps);
-
+  // A repeated transaction id needs no lookup first: on the current base version the ledger
+  // refuses the append as a duplicate, and on an older one the mismatch below looks it up.
   const key = DiagramWorkspace.key(caller.tenantId, command.diagramId);
   return workspace.exclusive(key, async () => {
-    const entry = await current(caller.tenantId, command.diagramId, deps);
+    const entry = await current(caller.tenantId, command.diagramId, command.baseVersion, deps);
     if (command.baseVersion !== entry.version) {
       // A twin of this proposal (same transaction id, in this process's queue or another process)
       // may be the very change that moved the version on: then the answer is its result.
       const twin = await ledger.findByTransaction(caller.tenantId, command.transactionId);
       if (twin) return replayed(twin, command.diagramId, deps);
+      const latest = (await ledger.currentVersion(caller.tenantId, command.diagramId)) ?? entry.version;
       throw new Rejection(
         'VERSION_MISMATCH',
-        `base_version ${command.baseVersion} is not the current version ${entry.version}`,
+        `base_version ${command.baseVersion} is not the current version ${latest}`,
         [],
-        entry.version,
+        latest,
       );
     }
     const version = entry.version + 1;
@@ -156,8 +157,16 @@ async function proposeUnmeasured(
         idMap: change.idMap,
         resultHash: canonicalHash(xml),
       };
-      await timed('ledger', () => ledger.append({ event, lintWarnings: lint.warnings }, xml));
-      await timed('kafka', () => ledger.publish(caller.tenantId, command.diagramId));
+      // One call commits and publishes; the 'ledger' step ends at the commit, 'kafka' at the ack.
+      let stepDone = stepLatency.startTimer({ step: 'ledger' });
+      try {
+        await ledger.appendAndPublish({ event, lintWarnings: lint.warnings }, xml, () => {
+          stepDone();
+          stepDone = stepLatency.startTimer({ step: 'kafka' });
+        });
+      } finally {
+        stepDone();
+      }
       eventsAppended.inc();
       lintWarningsPerElement.observe(lint.warnings.length / Math.max(1, countElements(model)));
       workspace.set(key, { version, xml, model });
@@ -173,6 +182,8 @@ async function proposeUnmeasured(
       };
     } catch (error) {
       entry.model = undefined;
+      // Another process appended first: this process's copy is behind; the next proposal reloads it.
+      if (error instanceof LedgerConflict) workspace.delete(key);
       if (error instanceof LedgerConflict && error.kind === 'DUPLICATE_TRANSACTION' && error.existing) {
         return replayed(error.existing, command.diagramId, deps);
       }
@@ -181,10 +192,20 @@ async function proposeUnmeasured(
   });
 }
 
-/** The current state, from this process's workspace when it is up to date, else from the ledger. */
-async function current(tenantId: string, diagramId: string, deps: ProposeDependencies): Promise<WorkspaceEntry> {
+/**
+ * The diagram as this process knows it. Other processes may have appended since, but versions
+ * only grow and the ledger checks the base version under the diagram's lock, so a cached copy
+ * is used without asking the ledger until a proposal names a version newer than it.
+ */
+async function current(
+  tenantId: string,
+  diagramId: string,
+  baseVersion: number,
+  deps: ProposeDependencies,
+): Promise<WorkspaceEntry> {
   const key = DiagramWorkspace.key(tenantId, diagramId);
   const cached = deps.workspace.get(key);
+  if (cached && baseVersion <= cached.version) return cached;
   const latest = await deps.ledger.currentVersion(tenantId, diagramId);
   if (latest === undefined) throw new Rejection('NOT_FOUND', `diagram ${diagramId} not found`);
   if (cached && cached.version === latest) return cached;

@@ -1,7 +1,10 @@
 import type { Pool, PoolClient } from 'pg';
 import { buildEventHeaders, diagramEventsTopic, type EventCodec } from '@flowledger/events';
 import type { KafkaAdmin, KafkaPartitionReader, KafkaProducer } from '@flowledger/kafka';
+import type { DiagramEvent } from '@flowledger/events';
+import { appendEvent } from '../append.js';
 import { crashPoint } from '../crash-points.js';
+import { validateEvent, type AppendOptions } from '../ledger.js';
 import type { KafkaPosition } from '../ledger-entry.js';
 import { LedgerError, toLedgerError } from '../ledger-error.js';
 import { withDiagramLock } from './diagram-lock.js';
@@ -40,7 +43,23 @@ export interface SweepResult {
   failures: Array<{ tenantId: string; diagramId: string; error: unknown }>;
 }
 
+export interface AppendAndPublishOptions extends AppendOptions {
+  /** Called once the event is committed, before it is sent (e.g. to time the two steps apart). */
+  onCommitted?(): void;
+}
+
 export interface OutboxPublisher {
+  /**
+   * The command path's append: holding the diagram's publish lock, commits the event as the next
+   * version (as `Ledger.append`, with its errors) and puts it on the topic — after any earlier
+   * events still pending — before letting go. Resolves when it is durable in both. When Kafka
+   * fails, the event stays committed and the error is PUBLISH_FAILED (the relay sends it later).
+   */
+  appendAndPublish(
+    event: DiagramEvent,
+    resultXmlGzip: Buffer,
+    options?: AppendAndPublishOptions,
+  ): Promise<PublishedEvent>;
   /** Puts every unpublished event of the diagram on the topic, in version order, and marks it. */
   publishPending(tenantId: string, diagramId: string): Promise<PublishedEvent[]>;
   /** `publishPending`, then the position of `version`: it is durable in the ledger and on the topic. */
@@ -94,12 +113,8 @@ export function createOutboxPublisher(options: OutboxPublisherOptions): OutboxPu
         headers: buildEventHeaders({ event: p.event, traceparent: p.traceparent }),
       })),
     );
-    await markAttempted(
-      c,
-      tenantId,
-      diagramId,
-      batch.map((p) => p.event.version),
-    );
+    const unmarked = batch.filter((p) => p.publishAttemptedAt === null).map((p) => p.event.version);
+    if (unmarked.length > 0) await markAttempted(c, tenantId, diagramId, unmarked);
     const positions = await producer.send(records);
     crashPoint('outbox:after-ack');
     const marks = batch.map((p, i) => ({
@@ -123,6 +138,36 @@ export function createOutboxPublisher(options: OutboxPublisherOptions): OutboxPu
   };
 
   const publisher: OutboxPublisher = {
+    async appendAndPublish(event, resultXmlGzip, appendOptions = {}) {
+      validateEvent(event, 'CHANGES_APPLIED');
+      const { tenantId, diagramId, version } = event;
+      try {
+        await ensureTopic(tenantId);
+      } catch (err) {
+        throw classifyPublishError(err, `${tenantId}/${diagramId}`);
+      }
+      const published = await withDiagramLock(pool, { tenantId, diagramId }, { wait: true }, async (c) => {
+        const appended = await appendEvent(c, event, resultXmlGzip, {
+          lintWarnings: appendOptions.lintWarnings ?? [],
+          traceparent: appendOptions.traceparent ?? null,
+          sendingNow: true,
+        });
+        crashPoint('ledger:after-commit');
+        appendOptions.onCommitted?.();
+        try {
+          // Usually this event alone; after a crash or a Kafka outage, the earlier ones first (they may need reconciling).
+          if (appended.earlierUnpublished > 0) return await publishLocked(c, tenantId, diagramId);
+          const pending: PendingEntry = { ...appended.entry, publishAttemptedAt: appended.entry.recordedAt };
+          return await sendBatch(c, diagramEventsTopic(tenantId), [pending]);
+        } catch (err) {
+          throw classifyPublishError(err, `${tenantId}/${diagramId}`);
+        }
+      });
+      const own = published?.find((p) => p.version === version);
+      if (!own) throw new LedgerError('PUBLISH_FAILED', `version ${version} of ${tenantId}/${diagramId} was not sent`);
+      return own;
+    },
+
     publishPending: async (tenantId, diagramId) => (await publish(tenantId, diagramId, true)) ?? [],
 
     async ensurePublished(tenantId, diagramId, version) {

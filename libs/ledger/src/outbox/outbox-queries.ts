@@ -25,9 +25,8 @@ export async function markAttempted(c: PoolClient, tenantId: string, diagramId: 
 }
 
 /**
- * Marks events as on the topic. Committed without waiting for the disk: a mark lost in a crash
- * leaves an event whose `publish_attempted_at` is durable, which recovery finds on the topic
- * (reconcile) — so the mark needs no fsync of its own, and a proposal saves one.
+ * Marks events as on the topic: one round trip, committed without an fsync of its own
+ * (migrations/002_mark_published.sql says why that is safe).
  */
 export async function markPublished(
   c: PoolClient,
@@ -36,27 +35,13 @@ export async function markPublished(
   marks: Array<{ version: number } & KafkaPosition>,
 ) {
   if (marks.length === 0) return;
-  await c.query('BEGIN');
-  try {
-    await c.query('SET LOCAL synchronous_commit = off');
-    await c.query(
-      `UPDATE ledger_events AS e
-       SET published_at = now(), kafka_partition = m.kafka_partition, kafka_offset = m.kafka_offset
-       FROM unnest($3::bigint[], $4::int[], $5::bigint[]) AS m(version, kafka_partition, kafka_offset)
-       WHERE e.tenant_id = $1 AND e.diagram_id = $2 AND e.version = m.version AND e.published_at IS NULL`,
-      [
-        tenantId,
-        diagramId,
-        marks.map((m) => m.version),
-        marks.map((m) => m.partition),
-        marks.map((m) => m.offset.toString()),
-      ],
-    );
-    await c.query('COMMIT');
-  } catch (err) {
-    await c.query('ROLLBACK').catch(() => undefined);
-    throw err;
-  }
+  await c.query('SELECT ledger_mark_published($1, $2, $3::bigint[], $4::int[], $5::bigint[])', [
+    tenantId,
+    diagramId,
+    marks.map((m) => m.version),
+    marks.map((m) => m.partition),
+    marks.map((m) => m.offset.toString()),
+  ]);
 }
 
 /** The position of the diagram's last marked event: its partition, and where later ones can start. */
