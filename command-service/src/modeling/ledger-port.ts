@@ -5,6 +5,8 @@ import type { Violation } from './rejection.js';
 export interface LedgerEntry {
   event: DiagramEvent;
   lintWarnings: Violation[];
+  /** The request's W3C trace context, carried into the event's Kafka headers. */
+  traceparent?: string | null;
 }
 
 export interface DiagramListing {

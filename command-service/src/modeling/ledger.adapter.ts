@@ -26,23 +26,24 @@ export function createLedgerAdapter(
   };
 
   return {
-    async append({ event, lintWarnings }, resultXml) {
+    async append({ event, lintWarnings, traceparent = null }, resultXml) {
       // On libuv's thread pool: ~2.5 ms at 100 KB that the event loop spends on other proposals.
       const gz = await gzipAsync(resultXml);
       try {
-        if (event.eventType === 'DIAGRAM_CREATED') await ledger.createDiagram(event, gz, { lintWarnings });
-        else await ledger.append(event, gz, { lintWarnings });
+        if (event.eventType === 'DIAGRAM_CREATED') await ledger.createDiagram(event, gz, { lintWarnings, traceparent });
+        else await ledger.append(event, gz, { lintWarnings, traceparent });
       } catch (error) {
         throw asConflict(error);
       }
       announce(event);
     },
-    async appendAndPublish({ event, lintWarnings }, resultXml, onCommitted) {
+    async appendAndPublish({ event, lintWarnings, traceparent = null }, resultXml, onCommitted) {
       const gz = await gzipAsync(resultXml);
       let committed = false;
       try {
         await publisher.appendAndPublish(event, gz, {
           lintWarnings,
+          traceparent,
           onCommitted: () => {
             committed = true;
             onCommitted?.();

@@ -105,7 +105,7 @@ export async function createDiagram(
     resultHash: canonicalHash(xml),
   };
   try {
-    await deps.ledger.append({ event, lintWarnings: lint.warnings }, xml);
+    await deps.ledger.append({ event, lintWarnings: lint.warnings, traceparent: caller.traceparent }, xml);
   } catch (error) {
     if (error instanceof LedgerConflict && error.existing) return created(error.existing.event, deps);
     throw error;

@@ -160,10 +160,14 @@ async function proposeUnmeasured(
       // One call commits and publishes; the 'ledger' step ends at the commit, 'kafka' at the ack.
       let stepDone = stepLatency.startTimer({ step: 'ledger' });
       try {
-        await ledger.appendAndPublish({ event, lintWarnings: lint.warnings }, xml, () => {
-          stepDone();
-          stepDone = stepLatency.startTimer({ step: 'kafka' });
-        });
+        await ledger.appendAndPublish(
+          { event, lintWarnings: lint.warnings, traceparent: caller.traceparent },
+          xml,
+          () => {
+            stepDone();
+            stepDone = stepLatency.startTimer({ step: 'kafka' });
+          },
+        );
       } finally {
         stepDone();
       }
