@@ -45,6 +45,7 @@ export async function showEditor(
   rejection.hidden = true;
   const canvas = element('div', `fl-canvas${editable ? '' : ' fl-readonly'}`);
   const historyButton = element('button', 'fl-button', 'History');
+  historyButton.dataset.testid = 'history-button';
   const undoButton = element('button', 'fl-button', 'Undo');
   undoButton.dataset.testid = 'undo';
   undoButton.title = 'Undo your last change (Ctrl+Z)';
