@@ -8,7 +8,7 @@ import pg from 'pg';
 import { createEventCodec } from '@flowledger/events';
 import { createKafkaAdmin, createKafkaPartitionReader, createKafkaProducer } from '@flowledger/kafka';
 import { createLedger, createOutboxPublisher, migrateLedger } from '@flowledger/ledger';
-import { verifyToken } from '@flowledger/oidc';
+import { rememberVerified, verifyToken } from '@flowledger/oidc';
 import { AppModule } from './app.module.js';
 import { loadCommandServiceConfig } from './config/command-service.config.js';
 import { HEALTH_GRPC } from './health/health.grpc.js';
@@ -64,7 +64,8 @@ const presence = startPresence({
   settings: DEFAULT_PRESENCE_SETTINGS,
   now: () => Date.now(),
 });
-const verify = (jwt: string) => verifyToken(jwt, { issuer: stack.oidc.issuer, audience: 'flowledger' });
+// An editor's token comes with every proposal: its signature is checked once, until it expires.
+const verify = rememberVerified((jwt) => verifyToken(jwt, { issuer: stack.oidc.issuer, audience: 'flowledger' }));
 const xsd = new XsdValidatorClient(stack.validator.address, config.protoDir);
 const sidecar =
   config.moddleMode === 'sidecar' ? createSidecarEngine(stack.moddle.address, config.protoDir) : undefined;

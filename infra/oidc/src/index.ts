@@ -1,5 +1,6 @@
 export { mintDevToken, type DevTokenRequest } from './dev-token.js';
 export { verifyToken, type VerifiedToken, type VerifyOptions } from './token-verifier.js';
+export { rememberVerified, type RememberOptions, type TokenVerifier } from './verified-tokens.js';
 export { ROLES, IDENTIFIER_PATTERN, type Role, type FlowledgerIdentity } from './token-claims.js';
 export { TokenError, type TokenErrorCode } from './token-errors.js';
 export {
