@@ -32,16 +32,30 @@ export default class ProposalFeedback {
     }
   }
 
-  /** Outlines of the shapes and connections a proposal in flight would create (they are not on the canvas yet). */
+  /**
+   * Outlines of where a proposal in flight would put things: shapes and connections it creates,
+   * and where it moves or resizes shapes to (none of it is on the canvas until applied).
+   */
   showPendingCreations(operations: Operation[]): SVGGElement {
     const group = document.createElementNS(SVG, 'g');
     group.setAttribute('class', 'fl-pending-creations');
+    const outline = (b: { x: number; y: number; width: number; height: number }) => {
+      const rect = document.createElementNS(SVG, 'rect');
+      for (const [k, v] of Object.entries({ ...b, rx: 10 })) rect.setAttribute(k, String(v));
+      group.appendChild(rect);
+    };
     for (const { op } of operations) {
       if (op.case === 'createShape' && op.value.bounds) {
-        const { x, y, width, height } = op.value.bounds;
-        const rect = document.createElementNS(SVG, 'rect');
-        for (const [k, v] of Object.entries({ x, y, width, height, rx: 10 })) rect.setAttribute(k, String(v));
-        group.appendChild(rect);
+        outline(op.value.bounds);
+      } else if (op.case === 'resizeShape' && op.value.bounds) {
+        outline(op.value.bounds);
+      } else if (op.case === 'moveElements' && op.value.delta) {
+        const { x: dx, y: dy } = op.value.delta;
+        for (const id of op.value.elementIds) {
+          const shape = this.elementRegistry.get(id) as { x?: number; y?: number; width?: number; height?: number };
+          if (shape?.width === undefined) continue; // connections follow their shapes
+          outline({ x: shape.x! + dx, y: shape.y! + dy, width: shape.width, height: shape.height! });
+        }
       } else if (op.case === 'createConnection' && op.value.waypoints.length > 1) {
         const line = document.createElementNS(SVG, 'polyline');
         line.setAttribute('points', op.value.waypoints.map((p) => `${p.x},${p.y}`).join(' '));
