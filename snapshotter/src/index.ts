@@ -14,3 +14,4 @@ export {
 } from './snapshot-policy.js';
 export { snapshotProjection, SNAPSHOT_PROJECTION_VERSION } from './snapshot-projection.js';
 export { snapshotSize, snapshotWriteDuration } from './snapshot-metrics.js';
+export { createTenantPolicies, setTenantSnapshotPolicy, type TenantPolicies } from './tenant-policies.js';

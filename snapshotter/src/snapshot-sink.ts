@@ -3,14 +3,16 @@ import type { ProjectedChange, ProjectionSink } from '@flowledger/projection';
 import type { SnapshotAnnouncer } from './snapshot-announcer.js';
 import type { SnapshotArchive } from './snapshot-archive.js';
 import { snapshotSize, snapshotWriteDuration } from './snapshot-metrics.js';
-import { isSnapshotDue, type SnapshotPolicy } from './snapshot-policy.js';
+import { isSnapshotDue } from './snapshot-policy.js';
 import type { SnapshotStore, StoredSnapshot } from './snapshot-store.js';
+import type { TenantPolicies } from './tenant-policies.js';
 
 export interface SnapshotSinkDependencies {
   store: SnapshotStore;
   archive: SnapshotArchive;
   announcer: SnapshotAnnouncer;
-  policy: SnapshotPolicy;
+  /** K per tenant (the process's policy unless the tenant has its own). */
+  policies: TenantPolicies;
   projectionVersion: number;
   /** Told when an announcement failed; the snapshot stays unannounced for `announcePending`. */
   onAnnounceError?(error: unknown, snapshot: StoredSnapshot): void;
@@ -32,7 +34,7 @@ export interface SnapshotSink extends ProjectionSink {
  * unannounced row is announced by `announcePending` (the row is the outbox).
  */
 export function createSnapshotSink(deps: SnapshotSinkDependencies): SnapshotSink {
-  const { store, archive, policy, projectionVersion } = deps;
+  const { store, archive, policies, projectionVersion } = deps;
 
   const announce = async (snapshot: StoredSnapshot) => {
     await deps.announcer.announce(snapshot);
@@ -42,7 +44,7 @@ export function createSnapshotSink(deps: SnapshotSinkDependencies): SnapshotSink
   const apply = async ({ event, xml }: ProjectedChange) => {
     const { tenantId, diagramId, version } = event;
     const xmlBytes = xml === undefined ? 0 : Buffer.byteLength(xml);
-    if (xml === undefined || !isSnapshotDue(version, xmlBytes, policy)) {
+    if (xml === undefined || !isSnapshotDue(version, xmlBytes, policies.policyFor(tenantId))) {
       await store.record(projectionVersion, tenantId, diagramId, version, undefined);
       return;
     }
@@ -74,6 +76,7 @@ export function createSnapshotSink(deps: SnapshotSinkDependencies): SnapshotSink
       // Snapshots as they come; progress once per diagram, at its last change in the batch.
       const last = new Map<string, ProjectedChange>();
       for (const change of changes) {
+        const policy = policies.policyFor(change.event.tenantId);
         if (change.xml !== undefined && isSnapshotDue(change.event.version, Buffer.byteLength(change.xml), policy)) {
           await apply(change);
         }

@@ -8,17 +8,20 @@ import { snapshotProjection } from './snapshot-projection.js';
 import { createSnapshotSink, type SnapshotSink } from './snapshot-sink.js';
 import { createSnapshotStore, type SnapshotStore, type StoredSnapshot } from './snapshot-store.js';
 import type { SnapshotterConfig } from './snapshotter-config.js';
+import { createTenantPolicies, type TenantPolicies } from './tenant-policies.js';
 import type { Projection } from '@flowledger/projection';
 
 export interface SnapshotterParts {
   store: SnapshotStore;
   sink: SnapshotSink;
   projection: Projection;
+  policies: TenantPolicies;
   close(): Promise<void>;
 }
 
 /**
- * Builds the snapshot projection with its adapters (Postgres store, archive folder, announcer):
+ * Builds the snapshot projection with its adapters (Postgres store, archive folder, announcer,
+ * per-tenant policies):
  * used by the process (main.ts) and by the recovery CLI's rebuild. Migrates the tables first.
  */
 export async function buildSnapshotter(
@@ -36,6 +39,7 @@ export async function buildSnapshotter(
   const producer = createKafkaProducer(kafka);
   const admin = createKafkaAdmin(kafka);
   const store = createSnapshotStore(pool);
+  const policies = createTenantPolicies(pool, config.policy);
   const sink = createSnapshotSink({
     store,
     archive: createSnapshotArchive(config.archiveDir),
@@ -45,7 +49,7 @@ export async function buildSnapshotter(
       admin,
       partitions: config.topicPartitions,
     }),
-    policy: config.policy,
+    policies,
     projectionVersion: options.projectionVersion ?? 1,
     onAnnounceError: options.onAnnounceError,
     onWritten: options.onWritten,
@@ -53,7 +57,8 @@ export async function buildSnapshotter(
   return {
     store,
     sink,
-    projection: snapshotProjection(sink, config.policy, options.projectionVersion),
+    policies,
+    projection: snapshotProjection(sink, policies, options.projectionVersion),
     async close() {
       await Promise.all([producer.close(), admin.close()].map((p) => p.catch(() => undefined)));
     },

@@ -83,7 +83,8 @@ export function createChangeProcessor(options: ChangeProcessorOptions): ChangePr
     states.set(tenantId, diagramId, { version: event.version, diagram });
   };
 
-  const process = async (event: DiagramEvent): Promise<ProcessOutcome> => {
+  const process = async (event: DiagramEvent, prepared = false): Promise<ProcessOutcome> => {
+    if (!prepared) await projection.prepare?.([event]);
     if (!projection.canHandle(event)) return { result: 'ignored', appliedVersions: [] };
     const { tenantId, diagramId } = event;
     // The next version of a diagram held in memory needs no look-up: its state is what the sink has.
@@ -162,6 +163,7 @@ export function createChangeProcessor(options: ChangeProcessorOptions): ChangePr
 
   const processBatch = async (events: DiagramEvent[]): Promise<BatchOutcome> => {
     const result: BatchOutcome = { outcomes: [], failures: [] };
+    await projection.prepare?.(events);
     const byDiagram = new Map<string, DiagramEvent[]>();
     for (const event of events) {
       if (!projection.canHandle(event)) {
@@ -206,7 +208,7 @@ export function createChangeProcessor(options: ChangeProcessorOptions): ChangePr
     for (const list of oneByOne) {
       for (const event of list) {
         try {
-          result.outcomes.push({ event, outcome: await process(event) });
+          result.outcomes.push({ event, outcome: await process(event, true) });
         } catch (error) {
           if (!(error instanceof ProjectionError) || error.retriable) throw error;
           result.failures.push({ event, error });
@@ -218,7 +220,7 @@ export function createChangeProcessor(options: ChangeProcessorOptions): ChangePr
   };
 
   return {
-    process,
+    process: (event) => process(event),
     processBatch,
     forget: (tenantId, diagramId) => states.delete(tenantId, diagramId),
   };

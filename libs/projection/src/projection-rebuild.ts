@@ -119,8 +119,13 @@ export async function rebuildProjections(options: RebuildOptions): Promise<Rebui
     for (const range of ranges) {
       for (let from = range.start; from < range.end; from += READ_CHUNK) {
         const to = from + READ_CHUNK < range.end ? from + READ_CHUNK : range.end;
+        const events: DiagramEvent[] = [];
         for (const record of await reader.read(range.topic, range.partition, from, to)) {
-          await replay.add(await codec.decode(record.value));
+          events.push(await codec.decode(record.value));
+        }
+        for (const p of projections) await p.prepare?.(events);
+        for (const event of events) {
+          await replay.add(event);
           records++;
           if (replay.pending >= batchSize) await flush();
         }

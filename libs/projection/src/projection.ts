@@ -21,6 +21,12 @@ export interface Projection {
    * `diagram` alone answer false and a rebuild runs an order of magnitude faster.
    */
   needsXml?(event: DiagramEvent): boolean;
+  /**
+   * Optional: loads what `canHandle`, `needsXml` and the sink need to decide about these events
+   * (e.g. per-tenant settings), so those can stay synchronous. Awaited before the events are
+   * handled: by the live runner per fetched set, by a rebuild per chunk read.
+   */
+  prepare?(events: DiagramEvent[]): Promise<void>;
   sink: ProjectionSink;
 }
 

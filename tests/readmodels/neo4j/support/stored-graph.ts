@@ -1,4 +1,5 @@
 import neo4j, { type Driver } from 'neo4j-driver';
+import type { GraphLabels } from '../../../../projectors/src/neo4j/index.js';
 import { testLabels } from './neo4j-read-model.js';
 import { parseDiagram, semanticSummary } from '@flowledger/bpmn-operations';
 
@@ -75,7 +76,13 @@ export async function expectedGraph(xml: string): Promise<ComparableGraph> {
   };
 }
 
-export async function storedGraph(driver: Driver, tenantId: string, diagramId: string): Promise<ComparableGraph> {
+/** The graph of one diagram under `labels` (default: the tests' own projection version). */
+export async function storedGraph(
+  driver: Driver,
+  tenantId: string,
+  diagramId: string,
+  labels: GraphLabels = testLabels,
+): Promise<ComparableGraph> {
   const rows = async (cypher: string) => {
     const { records } = await driver.executeQuery(
       cypher,
@@ -85,7 +92,7 @@ export async function storedGraph(driver: Driver, tenantId: string, diagramId: s
     return records.map((r) => r.get('x') as string).sort();
   };
   const scope = '{tenant_id: $t, diagram_id: $d}';
-  const L = testLabels.element;
+  const L = labels.element;
   return {
     flowNodes: await rows(`MATCH (n:${L}:FlowNode ${scope}) RETURN n.element_id + ':' + n.type AS x`),
     sequenceFlows: await rows(
@@ -102,8 +109,13 @@ export async function storedGraph(driver: Driver, tenantId: string, diagramId: s
 }
 
 /** Flow nodes that are not contained exactly once (each has one process or sub-process). */
-export async function wronglyContained(driver: Driver, tenantId: string, diagramId: string): Promise<string[]> {
-  const L = testLabels.element;
+export async function wronglyContained(
+  driver: Driver,
+  tenantId: string,
+  diagramId: string,
+  labels: GraphLabels = testLabels,
+): Promise<string[]> {
+  const L = labels.element;
   const { records } = await driver.executeQuery(
     `MATCH (n:${L}:FlowNode {tenant_id: $t, diagram_id: $d})
      WHERE COUNT { (:${L})-[:CONTAINS]->(n) } <> 1 RETURN n.element_id AS x`,
