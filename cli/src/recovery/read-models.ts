@@ -1,5 +1,7 @@
 import type pg from 'pg';
 import type { StackConfig } from '@flowledger/config';
+import type { Diagram } from '@flowledger/bpmn-operations';
+import type { DiagramEvent } from '@flowledger/events';
 import type { Projection } from '@flowledger/projection';
 
 export const READ_MODELS = ['postgres', 'neo4j', 'snapshots'] as const;
@@ -8,6 +10,12 @@ export type ReadModelName = (typeof READ_MODELS)[number];
 export interface OpenReadModel {
   name: ReadModelName;
   projection: Projection;
+  /**
+   * `verify`: compares what the read model stores for the diagram with what replaying its events
+   * gives (`events` are all of them, 1..current; `diagram` the state after the last); one line per
+   * difference. Absent where hashes already say it all (snapshots).
+   */
+  inspect?(tenantId: string, diagramId: string, replayed: { diagram: Diagram; events: DiagramEvent[] }): Promise<string[]>;
   close(): Promise<void>;
 }
 
@@ -44,6 +52,8 @@ export async function openReadModel(
       const owner = 'projectors/src/postgres';
       try {
         const { createPostgresProjection } = await import('@flowledger/projectors/src/postgres/postgres-projection.js');
+        const { verifyPostgresDiagram } = await import('@flowledger/projectors/src/postgres/read-model-content.js');
+        const { currentVersionSchema } = await import('@flowledger/projectors/src/postgres/read-model-schema.js');
         const { loadProjectorsConfig } = await import('@flowledger/projectors/src/projectors.config.js');
         const settings = loadProjectorsConfig();
         const projection = await createPostgresProjection({
@@ -51,7 +61,14 @@ export async function openReadModel(
           version: settings.postgres.projectionVersion,
           tenantSecret: settings.postgres.readModelSecret,
         });
-        return { name, projection, close: async () => {} };
+        const version = settings.postgres.projectionVersion;
+        return {
+          name,
+          projection,
+          inspect: async (tenantId, diagramId, replayed) =>
+            verifyPostgresDiagram(ctx.pool, await currentVersionSchema(ctx.pool, version), tenantId, diagramId, replayed),
+          close: async () => {},
+        };
       } catch (error) {
         throw new ReadModelUnavailable(name, owner, error);
       }
@@ -65,7 +82,13 @@ export async function openReadModel(
           username: ctx.config.neo4j.username,
           password: ctx.config.neo4j.password,
         });
-        return { name, projection: model.projection, close: () => model.close() };
+        return {
+          name,
+          projection: model.projection,
+          inspect: (tenantId, diagramId, { diagram, events }) =>
+            model.verifyDiagram(tenantId, diagramId, diagram, events.at(-1)?.version ?? 0),
+          close: () => model.close(),
+        };
       } catch (error) {
         throw new ReadModelUnavailable(name, owner, error);
       }

@@ -57,6 +57,7 @@ export interface KafkaConsumer {
  * partition, because a round trip per record capped a consumer at about 180 records/s.
  */
 const RECONNECT_BASE_DELAY_MS = 250;
+const FETCH_MAX_WAIT_MS = 2_000;
 const RECONNECT_MAX_DELAY_MS = 5000;
 
 export function createKafkaConsumer(connection: KafkaConnection & { groupId: string }): KafkaConsumer {
@@ -69,7 +70,10 @@ export function createKafkaConsumer(connection: KafkaConnection & { groupId: str
     autocommit: false,
     sessionTimeout: 10_000,
     heartbeatInterval: 500,
-    maxWaitTime: 200,
+    // A fetch returns as soon as any record arrives (minBytes 1), so waiting longer costs no latency;
+    // but every fetch lists every assigned partition — one per tenant topic — and an idle member
+    // re-fetching five times a second kept the broker and the projectors busy with empty answers.
+    maxWaitTime: FETCH_MAX_WAIT_MS,
   });
   let stream: MessagesStream<Buffer, Buffer, Buffer, Buffer> | undefined;
   let closing = false;

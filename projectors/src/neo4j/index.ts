@@ -9,3 +9,4 @@ export { GraphQueryError } from './queries/graph-queries.js';
 export { diagramGraph, type DiagramGraph } from './graph/diagram-graph.js';
 export { queryApiGraph } from './queries/query-api-graph.js';
 export { activateStatement, SERVING_LABEL } from './store/graph-labels.js';
+export { readGraphContent, diffGraphContent, type StoredGraphContent } from './store/graph-content.js';

@@ -1,9 +1,12 @@
 import neo4j, { type Driver } from 'neo4j-driver';
+import type { Diagram } from '@flowledger/bpmn-operations';
 import type { Projection } from '@flowledger/projection';
 import { createNeo4jGraphQueries } from './queries/neo4j-graph-queries.js';
 import type { GraphQueries } from './queries/graph-queries.js';
 import { queryApiGraph } from './queries/query-api-graph.js';
 import type { GraphQueries as QueryApiGraph } from '../query/graph-queries.js';
+import { diagramGraph } from './graph/diagram-graph.js';
+import { diffGraphContent, readGraphContent } from './store/graph-content.js';
 import { graphLabels } from './store/graph-labels.js';
 import { ensureGraphSchema } from './store/graph-schema.js';
 import { createNeo4jSink, type Neo4jSink } from './store/neo4j-sink.js';
@@ -31,6 +34,8 @@ export interface Neo4jReadModel {
   /** The same queries in the Query API's shape (projectors/src/query/graph-queries.ts). */
   queryApi: QueryApiGraph;
   driver: Driver;
+  /** `verify`'s check of one diagram: its stored subgraph against the graph of the replayed diagram at `version`. */
+  verifyDiagram(tenantId: string, diagramId: string, diagram: Diagram, version: number): Promise<string[]>;
   close(): Promise<void>;
 }
 
@@ -50,6 +55,8 @@ export async function openNeo4jReadModel(options: Neo4jReadModelOptions): Promis
       queries,
       queryApi: queryApiGraph(queries),
       driver,
+      verifyDiagram: async (tenantId, diagramId, diagram, version) =>
+        diffGraphContent(diagramGraph(diagram), version, await readGraphContent(driver, labels, tenantId, diagramId)),
       close: () => driver.close(),
     };
   } catch (error) {

@@ -6,6 +6,18 @@ export function versionSchema(version: number): string {
   return `rm_postgres_v${version}`;
 }
 
+/** The schema that holds projection version `version`'s tables now (as `projection_versions` records it). */
+export async function currentVersionSchema(
+  client: { query(sql: string, params?: unknown[]): Promise<{ rows: unknown[] }> },
+  version: number,
+): Promise<string> {
+  const { rows } = await client.query(
+    `SELECT schema_name FROM ${READ_MODEL_SCHEMA}.projection_versions WHERE version = $1`,
+    [version],
+  );
+  return (rows[0] as { schema_name?: string } | undefined)?.schema_name ?? versionSchema(version);
+}
+
 /** The stable schema readers query: views over the active version's tables, plus the bookkeeping. */
 export const READ_MODEL_SCHEMA = 'read_model';
 /** NOLOGIN group every tenant login role belongs to: it holds the SELECT grants, RLS picks the rows. */

@@ -19,6 +19,11 @@ export interface DiagramEvidence {
   snapshots: Array<{ version: number; resultHash: string; xmlGz: Buffer; archiveGz: Buffer | undefined }>;
   /** Read model → applied version. */
   applied: Record<string, number>;
+  /**
+   * Compares the read models' content with the replayed diagram (its state after the last event,
+   * and every event); called only when the replay reached the current version. One line per difference.
+   */
+  inspectReadModels?(replayed: { diagram: Diagram; events: DiagramEvent[] }): Promise<string[]>;
 }
 
 export interface DiagramVerdict {
@@ -36,7 +41,8 @@ export interface DiagramVerdict {
  * 1..current without gaps; every stored XML hashes to its event's result_hash; every snapshot
  * (row and archive file) hashes to it too; replaying from the latest snapshot reproduces each
  * later hash; the topic holds the ledger's versions once each, in order, with the same hashes;
- * and every read model has applied the current version.
+ * every read model has applied the current version, and (`inspectReadModels`) holds what the
+ * replayed diagram says it must.
  */
 export async function verifyDiagram(e: DiagramEvidence): Promise<DiagramVerdict> {
   const problems: string[] = [];
@@ -98,6 +104,10 @@ export async function verifyDiagram(e: DiagramEvidence): Promise<DiagramVerdict>
   for (const [model, version] of Object.entries(e.applied)) {
     if (version !== e.currentVersion)
       problems.push(`${model}: applied v${version}, the ledger is at v${e.currentVersion}`);
+  }
+  const replayedAll = (start?.version ?? 0) + replayed === e.currentVersion && e.events.length === e.currentVersion;
+  if (diagram && replayedAll && e.inspectReadModels) {
+    problems.push(...(await e.inspectReadModels({ diagram, events: e.events })));
   }
   return {
     tenantId: e.tenantId,

@@ -68,6 +68,8 @@ export async function verifyTenants(tenant: string | undefined, deps: VerifyDepe
         const snapshots = snapshotsTable ? await loadSnapshots(pool, t, d.diagramId, deps.archiveDir) : [];
         const applied: Record<string, number> = {};
         for (const m of models) applied[m.name] = await m.projection.sink.appliedVersion(t, d.diagramId);
+        // Content is compared only where the version is right; a lagging model is reported above.
+        const inspected = models.filter((m) => m.inspect && applied[m.name] === d.version);
         const verdict = await verifyDiagram({
           tenantId: t,
           diagramId: d.diagramId,
@@ -77,6 +79,13 @@ export async function verifyTenants(tenant: string | undefined, deps: VerifyDepe
           topic: topic?.get(d.diagramId),
           snapshots,
           applied,
+          inspectReadModels: async (replayed) => {
+            const problems: string[] = [];
+            for (const m of inspected) {
+              for (const p of await m.inspect!(t, d.diagramId, replayed)) problems.push(`${m.name}: ${p}`);
+            }
+            return problems;
+          },
         });
         if (verdict.problems.length > 0) mismatches.push(verdict);
         diagrams++;
