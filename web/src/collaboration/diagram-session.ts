@@ -9,6 +9,7 @@ import type ChangeApplier from '../modeler/change-applier/change-applier.js';
 import type ProposalFeedback from '../modeler/feedback/proposal-feedback.js';
 import { ChangeFeed, type AppliedChange } from './change-feed.js';
 import { UserHistory } from './user-history.js';
+import { proposeWithRetries } from './propose-with-retries.js';
 
 /** A proposal waiting to be sent: a gesture, or a step of the user's undo/redo (read when sent). */
 type Outgoing = { purpose: 'gesture'; proposal: Proposal } | { purpose: 'undo' | 'redo' };
@@ -27,8 +28,6 @@ export interface SessionView {
 }
 
 const MAX_RETRIES = 3;
-const UNAVAILABLE_RETRIES = 8;
-const RETRIABLE = [Code.Unavailable, Code.DeadlineExceeded, Code.Aborted];
 const GAP_RELOAD_MS = 3_000;
 
 /**
@@ -131,12 +130,13 @@ export class DiagramSession {
   }
 
   private async send(outgoing: Outgoing, operations: Operation[], baseVersion: number, attempt: number): Promise<void> {
-    const response = await this.proposeWithRetries({
+    const request = {
       diagramId: this.diagramId,
       baseVersion: BigInt(baseVersion),
       transactionId: crypto.randomUUID(),
       operations,
-    });
+    };
+    const response = await proposeWithRetries(this.api, request, (text) => this.view.status('offline', text));
     const result = response.result;
     if (result.case === 'applied') {
       const version = Number(result.value.version);
@@ -188,24 +188,6 @@ export class DiagramSession {
         ? rejected.message
         : `Your ${outgoing.purpose} no longer applies to the diagram as it is now: ${rejected.message}`;
     this.view.rejected(code, message, violations);
-  }
-
-  /**
-   * The server may be briefly unavailable (a restart, a broker failover). The same transaction
-   * id makes a retry safe — the server answers a repeat with its first result — so the user's
-   * gesture is not lost; it stays pending until the server answers.
-   */
-  private async proposeWithRetries(request: Parameters<ModelingApi['propose']>[0]) {
-    for (let attempt = 0; ; attempt++) {
-      try {
-        return await this.api.propose(request);
-      } catch (error) {
-        const retriable = error instanceof ConnectError && RETRIABLE.includes(error.code);
-        if (!retriable || attempt >= UNAVAILABLE_RETRIES) throw error;
-        this.view.status('offline', `The server is unavailable; retrying (${attempt + 1}/${UNAVAILABLE_RETRIES})…`);
-        await new Promise((resolve) => setTimeout(resolve, Math.min(500 * 2 ** attempt, 4_000)));
-      }
-    }
   }
 
   /** Like bpmn.io: a shape the user just created opens for typing its name. */
