@@ -3,7 +3,7 @@ import { gzip } from 'node:zlib';
 import pg from 'pg';
 import type { DiagramEvent } from '@flowledger/events';
 import { LedgerError, type Ledger, type OutboxPublisher } from '@flowledger/ledger';
-import { logger } from '../observability/logger.js';
+import { listenToChannel, notifyChannel } from '../fanout/postgres-channel.js';
 import { LedgerConflict, type LedgerPort } from './ledger-port.js';
 import type { ChangeFeed } from './queries/change-feed.js';
 
@@ -20,9 +20,7 @@ export function createLedgerAdapter(
   /** Wakes this process's subscribers, and other processes' through Postgres (a hint: subscribers read the ledger). */
   const announce = (event: DiagramEvent) => {
     feed.notify(event.tenantId, event.diagramId);
-    void pool
-      .query('SELECT pg_notify($1, $2)', [CHANNEL, `${event.tenantId}/${event.diagramId}`])
-      .catch(() => undefined);
+    void notifyChannel(pool, CHANNEL, `${event.tenantId}/${event.diagramId}`).catch(() => undefined);
   };
 
   return {
@@ -84,36 +82,10 @@ function asConflict(error: unknown): unknown {
   return error;
 }
 
-/** Listens for appends made by any process and wakes this process's subscribers; reconnects when Postgres restarts. */
+/** Wakes this process's subscribers when any process appends (a hint: they read the ledger). */
 export function listenForChanges(databaseUrl: string, feed: ChangeFeed): { stop(): Promise<void> } {
-  let client: pg.Client | undefined;
-  let stopped = false;
-  const connect = async (): Promise<void> => {
-    if (stopped) return;
-    const c = new pg.Client({ connectionString: databaseUrl });
-    c.on('notification', (n) => {
-      const [tenantId, diagramId] = (n.payload ?? '').split('/');
-      if (tenantId && diagramId) feed.notify(tenantId, diagramId);
-    });
-    c.on('error', () => {
-      client = undefined;
-      setTimeout(() => void connect().catch(() => undefined), 1_000);
-    });
-    try {
-      await c.connect();
-      await c.query(`LISTEN ${CHANNEL}`);
-      client = c;
-    } catch (error) {
-      logger.warn({ err: error }, 'cannot listen for ledger changes yet; retrying');
-      await c.end().catch(() => undefined);
-      setTimeout(() => void connect().catch(() => undefined), 1_000);
-    }
-  };
-  void connect();
-  return {
-    async stop() {
-      stopped = true;
-      await client?.end().catch(() => undefined);
-    },
-  };
+  return listenToChannel(databaseUrl, CHANNEL, (payload) => {
+    const [tenantId, diagramId] = payload.split('/');
+    if (tenantId && diagramId) feed.notify(tenantId, diagramId);
+  });
 }

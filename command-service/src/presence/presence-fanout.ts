@@ -2,7 +2,7 @@ import type pg from 'pg';
 import { logger } from '../observability/logger.js';
 import type { PresenceUpdate } from './presence-board.js';
 import { PresenceHub, type PresenceSettings } from './presence-hub.js';
-import { listenToChannel, notifyChannel } from './postgres-channel.js';
+import { listenToChannel, notifyChannel } from '../fanout/postgres-channel.js';
 
 const CHANNEL = 'flowledger_presence';
 

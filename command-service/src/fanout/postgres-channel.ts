@@ -2,9 +2,9 @@ import pg from 'pg';
 import { logger } from '../observability/logger.js';
 
 /**
- * Postgres LISTEN/NOTIFY as a fan-out between command-service processes — the pattern the
- * change feed uses (modeling/ledger.adapter.ts `listenForChanges`), as a helper over any
- * channel: one dedicated connection LISTENs, and reconnects when Postgres restarts.
+ * Postgres LISTEN/NOTIFY as a fan-out between command-service processes (the change feed's
+ * wake-ups, presence heartbeats): one dedicated connection LISTENs, and reconnects when
+ * Postgres restarts.
  * (Notifications sent while it is reconnecting are lost: use it for state that is re-sent,
  * such as heartbeats, or as a wake-up with a polling fallback.)
  */
