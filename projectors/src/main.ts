@@ -37,7 +37,7 @@ const registry = new Registry();
 collectDefaultMetrics({ register: registry });
 const metrics = createProjectionMetrics(registry);
 
-const neo4jReadModel = await openNeo4jReadModel(stack.neo4j);
+const neo4jReadModel = await openNeo4jReadModel({ ...stack.neo4j, projectionVersion: config.neo4j.projectionVersion });
 const projections: Projection[] = [
   await createPostgresProjection({
     pool,

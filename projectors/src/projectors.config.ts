@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { loadStackConfig, type StackConfig } from '@flowledger/config';
+import { NEO4J_PROJECTION_VERSION } from './neo4j/store/graph-labels.js';
 
 const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
 
@@ -11,6 +12,8 @@ const schema = z.object({
   FLOWLEDGER_PROJECTORS_METRICS_PORT: positiveInt(9466),
   /** The Postgres read model's projection version; a new one rebuilds beside the old and then takes over. */
   FLOWLEDGER_POSTGRES_PROJECTION_VERSION: positiveInt(1),
+  /** The Neo4j graph's projection version (its labels and group); like Postgres's, a new one rebuilds beside the old. */
+  FLOWLEDGER_NEO4J_PROJECTION_VERSION: positiveInt(NEO4J_PROJECTION_VERSION),
   /**
    * Derives each tenant's read-only Postgres password (HMAC). The projector, which creates the
    * roles, and the query service, which logs in with them, must share it. Set it in production.
@@ -24,6 +27,7 @@ export interface ProjectorsConfig {
   query: { bindAddress: string };
   metrics: { port: number };
   postgres: { projectionVersion: number; readModelSecret: string };
+  neo4j: { projectionVersion: number };
   discoveryIntervalMs: number;
   protoDir: string;
   stack: StackConfig;
@@ -45,6 +49,7 @@ export function loadProjectorsConfig(env: NodeJS.ProcessEnv = process.env): Proj
       projectionVersion: e.FLOWLEDGER_POSTGRES_PROJECTION_VERSION,
       readModelSecret: e.FLOWLEDGER_READ_MODEL_SECRET,
     },
+    neo4j: { projectionVersion: e.FLOWLEDGER_NEO4J_PROJECTION_VERSION },
     discoveryIntervalMs: e.FLOWLEDGER_PROJECTION_DISCOVERY_MS,
     protoDir: e.FLOWLEDGER_PROTO_DIR ?? fileURLToPath(new URL('../../schemas/proto', import.meta.url)),
     stack,

@@ -15,7 +15,11 @@ export interface OpenReadModel {
    * gives (`events` are all of them, 1..current; `diagram` the state after the last); one line per
    * difference. Absent where hashes already say it all (snapshots).
    */
-  inspect?(tenantId: string, diagramId: string, replayed: { diagram: Diagram; events: DiagramEvent[] }): Promise<string[]>;
+  inspect?(
+    tenantId: string,
+    diagramId: string,
+    replayed: { diagram: Diagram; events: DiagramEvent[] },
+  ): Promise<string[]>;
   close(): Promise<void>;
 }
 
@@ -66,7 +70,13 @@ export async function openReadModel(
           name,
           projection,
           inspect: async (tenantId, diagramId, replayed) =>
-            verifyPostgresDiagram(ctx.pool, await currentVersionSchema(ctx.pool, version), tenantId, diagramId, replayed),
+            verifyPostgresDiagram(
+              ctx.pool,
+              await currentVersionSchema(ctx.pool, version),
+              tenantId,
+              diagramId,
+              replayed,
+            ),
           close: async () => {},
         };
       } catch (error) {
@@ -77,10 +87,12 @@ export async function openReadModel(
       const owner = 'projectors/src/neo4j';
       try {
         const { openNeo4jReadModel } = await import('@flowledger/projectors/src/neo4j/neo4j-projection.js');
+        const { loadProjectorsConfig } = await import('@flowledger/projectors/src/projectors.config.js');
         const model = await openNeo4jReadModel({
           url: ctx.config.neo4j.url,
           username: ctx.config.neo4j.username,
           password: ctx.config.neo4j.password,
+          projectionVersion: loadProjectorsConfig().neo4j.projectionVersion,
         });
         return {
           name,

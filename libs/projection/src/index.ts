@@ -1,4 +1,4 @@
-export type { ProjectedChange, Projection, ProjectionSink } from './projection.js';
+export type { ProjectedChange, Projection, ProjectionBuild, ProjectionSink } from './projection.js';
 export { ProjectionError, type ProjectionErrorCode } from './projection-error.js';
 export type { LedgerSource, SnapshotSource, StoredSnapshot } from './projection-sources.js';
 export { checkHash, diagramFromXml, replayEvent, verifyState, type ReplayedState } from './diagram-replay.js';

@@ -1,12 +1,11 @@
-import type { Diagram } from '@flowledger/bpmn-operations';
 import { createEventCodec, type DiagramEvent } from '@flowledger/events';
 import { createKafkaAdmin, createKafkaPartitionReader } from '@flowledger/kafka';
-import { replayEvent, verifyState } from './diagram-replay.js';
-import type { ProjectedChange, Projection } from './projection.js';
+import { createBatchReplay } from './batch-replay.js';
+import type { ProjectedChange, Projection, ProjectionBuild } from './projection.js';
 import { createProjectionMetrics, type ProjectionMetrics } from './projection-metrics.js';
-import { ProjectionError } from './projection-error.js';
 import type { LedgerSource } from './projection-sources.js';
-import { tenantOfTopic, tenantTopics } from './tenant-topics.js';
+import { createStreamRounds, recordsIn, type PartitionRange } from './stream-rounds.js';
+import { tenantOfTopic } from './tenant-topics.js';
 import { chunkByDiagramSize } from './write-chunks.js';
 
 export interface RebuildOptions {
@@ -16,17 +15,27 @@ export interface RebuildOptions {
   registryUrl: string;
   /** Gaps on a topic are filled from it. */
   ledger: LedgerSource;
-  /** Only these tenants (their rows are reset and rebuilt, the rest left alone); default all. */
+  /** Only these tenants (their content is rebuilt, the rest left alone); default all. */
   tenants?: string[];
+  /**
+   * For a full rebuild of projections that hold only some tenants (projectors started with
+   * `tenants`): the topics read are those tenants'. Default: every tenant's.
+   */
+  projectedTenants?: string[];
   /** Events per sink write (default 5,000). */
   batchSize?: number;
   metrics?: ProjectionMetrics;
   clientId?: string;
   onProgress?(progress: RebuildProgress): void;
+  /**
+   * Awaited at each step: `built` — the streams are read into the builds, the old content still
+   * serves; `switched` — the builds serve. (Tests look at the read models there.)
+   */
+  onPhase?(phase: 'built' | 'switched'): Promise<void> | void;
 }
 
 export interface RebuildProgress {
-  /** Records read so far and in all (the end offsets taken at the start). */
+  /** Records read so far and in all (the end offsets taken so far). */
   done: number;
   total: number;
   topic: string;
@@ -46,16 +55,22 @@ export interface RebuildReport {
 }
 
 const READ_CHUNK = 10_000n;
+/** Catching up ends when a round brought no more than this many records, or after MAX_CATCH_UP rounds. */
+const CATCH_UP_RECORDS = 1_000;
+const MAX_CATCH_UP = 5;
 
 /**
- * Rebuilds projections from the streams: resets their sinks (all, or the given tenants), reads
- * every tenant topic from its start up to the end offsets taken when it began, replays each
- * diagram in memory and writes in batches. Hashes are checked once per diagram and batch, on the
- * state after the diagram's last event in it, before anything is written — replay is
+ * Rebuilds projections from the streams. A sink with `beginBuild` is rebuilt into a fresh build
+ * beside what serves — the old content keeps answering queries throughout — and switched over
+ * at the end; a sink without it is reset first (and blank meanwhile). Reading goes in rounds:
+ * every tenant topic from its start to its end now, then what arrived meanwhile until little is
+ * left; then each build is frozen (its live writer waits), the last records are read, and the
+ * builds switch over — so nothing the live projector wrote in the meantime is lost.
+ *
+ * Each diagram is replayed in memory and written in batches. Hashes are checked once per diagram
+ * and batch, on the state after its last event in it, before anything is written — replay is
  * deterministic, so a wrong intermediate state would show there too. Projections that want the
- * XML of an event get it serialized (and checked) for that event. A full rebuild then activates
- * each projection version. Runs alongside a live projector of the same version: both skip by
- * version and write idempotently.
+ * XML of an event get it serialized (and checked). A full rebuild then activates each version.
  */
 export async function rebuildProjections(options: RebuildOptions): Promise<RebuildReport> {
   const started = performance.now();
@@ -67,162 +82,107 @@ export async function rebuildProjections(options: RebuildOptions): Promise<Rebui
   const admin = createKafkaAdmin(connection);
   const reader = createKafkaPartitionReader(connection);
   const batchSize = options.batchSize ?? 5_000;
+  const builds: (ProjectionBuild | undefined)[] = [];
   try {
-    const topics = tenantTopics(await admin.listTopics(), options.tenants);
-    const tenants = topics.map((t) => tenantOfTopic(t)!);
-    // The sinks are independent stores: reset them side by side.
-    await Promise.all(
-      projections.map(async (p) => {
-        if (options.tenants) for (const t of options.tenants) await p.sink.reset(t);
-        else await p.sink.reset();
-      }),
-    );
-
-    const ranges: { topic: string; partition: number; start: bigint; end: bigint }[] = [];
-    for (const topic of topics) {
-      const count = await reader.partitionCount(topic);
-      for (let partition = 0; partition < count; partition++) {
-        const { start, end } = await reader.offsets(topic, partition);
-        ranges.push({ topic, partition, start, end });
-      }
-    }
-    const total = ranges.reduce((n, r) => n + Number(r.end - r.start), 0);
-    const endOffsets: Record<string, string[]> = {};
-    for (const r of ranges) (endOffsets[r.topic] ??= [])[r.partition] = String(r.end);
-
-    const replay = createBatchReplay(projections, ledger);
+    // Independent stores: builds begun (or sinks reset) side by side.
+    builds.push(...(await Promise.all(projections.map((p) => openTarget(p, options.tenants)))));
+    const targets = projections.map((p, i) => (builds[i] ? { ...p, sink: builds[i].sink } : p));
+    const replay = createBatchReplay(targets, ledger);
+    const writer = createBatchWriter(targets, metrics);
+    const rounds = createStreamRounds(admin, reader, options.tenants ?? options.projectedTenants);
     let records = 0;
-    // A batch's writes run while the next batch is replayed (sinks read `diagram` before their
-    // first await, see projection.ts) — unless a sink only has `apply`, or a batch of large
-    // diagrams takes several writes: the later ones would read diagrams replayed on meanwhile.
-    let writing: Promise<void> = Promise.resolve();
-    const flush = async () => {
-      const batch = (await replay.takeBatch()).map((changes) => chunkByDiagramSize(changes));
-      await writing;
-      writing = write(batch);
-      const overlap = projections.every((p, i) => p.sink.applyBatch && batch[i]!.length <= 1);
-      if (!overlap) await writing;
-    };
-    const write = async (batch: ProjectedChange[][][]) => {
-      const writes = projections.map(async (p, i) => {
-        for (const changes of batch[i]!) {
-          const t0 = performance.now();
-          if (p.sink.applyBatch) await p.sink.applyBatch(changes);
-          else for (const c of changes) await p.sink.apply(c);
-          metrics.applySeconds.observe({ projection: p.name }, (performance.now() - t0) / 1000);
-          metrics.events.inc({ projection: p.name, result: 'applied' }, changes.length);
+    let total = 0;
+
+    const read = async (ranges: PartitionRange[]) => {
+      total += recordsIn(ranges);
+      for (const range of ranges) {
+        for (let from = range.start; from < range.end; from += READ_CHUNK) {
+          const to = from + READ_CHUNK < range.end ? from + READ_CHUNK : range.end;
+          const events: DiagramEvent[] = [];
+          for (const record of await reader.read(range.topic, range.partition, from, to)) {
+            events.push(await codec.decode(record.value));
+          }
+          for (const p of projections) await p.prepare?.(events);
+          for (const event of events) {
+            await replay.add(event);
+            records++;
+            if (replay.pending >= batchSize) await writer.flush(await replay.takeBatch());
+          }
+          options.onProgress?.({ done: records, total, topic: range.topic });
         }
-      });
-      await Promise.all(writes);
+      }
+      await writer.flush(await replay.takeBatch());
+      await writer.drain();
     };
 
-    for (const range of ranges) {
-      for (let from = range.start; from < range.end; from += READ_CHUNK) {
-        const to = from + READ_CHUNK < range.end ? from + READ_CHUNK : range.end;
-        const events: DiagramEvent[] = [];
-        for (const record of await reader.read(range.topic, range.partition, from, to)) {
-          events.push(await codec.decode(record.value));
-        }
-        for (const p of projections) await p.prepare?.(events);
-        for (const event of events) {
-          await replay.add(event);
-          records++;
-          if (replay.pending >= batchSize) await flush();
-        }
-        options.onProgress?.({ done: records, total, topic: range.topic });
-      }
+    await read(await rounds.next());
+    for (let round = 0; round < MAX_CATCH_UP; round++) {
+      const next = await rounds.next();
+      await read(next);
+      if (recordsIn(next) <= CATCH_UP_RECORDS) break;
     }
-    await flush();
-    await writing;
+    await options.onPhase?.('built');
+    for (const build of builds) await build?.freeze();
+    await read(await rounds.next());
+    for (const build of builds) await build?.switchOver();
     if (!options.tenants) for (const p of projections) await p.sink.activate?.();
+    await options.onPhase?.('switched');
 
     const seconds = (performance.now() - started) / 1000;
     return {
-      tenants,
+      tenants: rounds.tenants().map((t) => tenantOfTopic(t)!),
       records,
       events: replay.applied,
       diagrams: replay.diagrams,
       seconds,
       eventsPerSecond: replay.applied / seconds,
-      endOffsets,
+      endOffsets: rounds.endOffsets(),
     };
+  } catch (error) {
+    // A build already switched over ignores abort; the others are dropped, what serves stays.
+    for (const build of builds) await build?.abort().catch(() => undefined);
+    throw error;
   } finally {
     await Promise.all([admin.close(), reader.close()].map((p) => p.catch(() => undefined)));
   }
 }
 
-interface ReplayedDiagram {
-  version: number;
-  diagram: Diagram | undefined;
-  /** The last event replayed but not yet checked against its hash. */
-  unverified: DiagramEvent | undefined;
+/** A fresh build of the projection when its sink offers one, else the sink itself, reset. */
+async function openTarget(p: Projection, tenants: string[] | undefined): Promise<ProjectionBuild | undefined> {
+  if (p.sink.beginBuild) return p.sink.beginBuild(tenants);
+  if (tenants) for (const t of tenants) await p.sink.reset(t);
+  else await p.sink.reset();
+  return undefined;
 }
 
-/** Replays events into per-projection change lists; `takeBatch` verifies and hands them over. */
-function createBatchReplay(projections: Projection[], ledger: LedgerSource) {
-  const diagrams = new Map<string, ReplayedDiagram>();
-  const unverified = new Set<ReplayedDiagram>();
-  let batch: ProjectedChange[][] = projections.map(() => []);
-  let pending = 0;
-  let applied = 0;
-
-  const replayOne = async (state: ReplayedDiagram, event: DiagramEvent) => {
-    const wanted = projections.map((p) => p.canHandle(event));
-    const needsXml = projections.some((p, i) => wanted[i] && (p.needsXml?.(event) ?? true));
-    const { diagram, xml } = await replayEvent(state.diagram, event, { verify: needsXml });
-    state.diagram = diagram;
-    state.version = event.version;
-    state.unverified = needsXml ? undefined : event;
-    if (needsXml) unverified.delete(state);
-    else unverified.add(state);
-    projections.forEach((p, i) => {
-      if (!wanted[i]) return;
-      const withXml = (p.needsXml?.(event) ?? true) ? { xml } : {};
-      batch[i]!.push({ event, diagram, ...withXml });
+/**
+ * Writes replayed batches to every target. A batch's writes run while the next batch is
+ * replayed (sinks read `diagram` before their first await, see projection.ts) — unless a sink
+ * only has `apply`, or a batch of large diagrams takes several writes: the later ones would read
+ * diagrams replayed on meanwhile.
+ */
+function createBatchWriter(targets: Projection[], metrics: ProjectionMetrics) {
+  let writing: Promise<void> = Promise.resolve();
+  const write = async (batch: ProjectedChange[][][]) => {
+    const writes = targets.map(async (p, i) => {
+      for (const changes of batch[i]!) {
+        const t0 = performance.now();
+        if (p.sink.applyBatch) await p.sink.applyBatch(changes);
+        else for (const c of changes) await p.sink.apply(c);
+        metrics.applySeconds.observe({ projection: p.name }, (performance.now() - t0) / 1000);
+        metrics.events.inc({ projection: p.name, result: 'applied' }, changes.length);
+      }
     });
-    pending++;
-    applied++;
+    await Promise.all(writes);
   };
-
   return {
-    async add(event: DiagramEvent) {
-      const key = `${event.tenantId}\u0000${event.diagramId}`;
-      let state = diagrams.get(key);
-      if (!state) diagrams.set(key, (state = { version: 0, diagram: undefined, unverified: undefined }));
-      if (event.version <= state.version) return; // a duplicate on the topic
-      if (event.version > state.version + 1) {
-        const missing = await ledger.readEvents(event.tenantId, event.diagramId, state.version + 1, event.version - 1);
-        if (missing.length !== event.version - 1 - state.version) {
-          throw new ProjectionError(
-            'GAP_UNFILLABLE',
-            `${event.tenantId}/${event.diagramId}: v${state.version + 1}..v${event.version - 1} are neither on the topic nor in the ledger`,
-            false,
-          );
-        }
-        for (const e of missing) await replayOne(state, e);
-      }
-      await replayOne(state, event);
+    async flush(taken: ProjectedChange[][]) {
+      const batch = taken.map((changes) => chunkByDiagramSize(changes));
+      await writing;
+      writing = write(batch);
+      const overlap = targets.every((p, i) => p.sink.applyBatch && batch[i]!.length <= 1);
+      if (!overlap) await writing;
     },
-    /** Checks every diagram replayed without XML since the last batch, then returns the batch. */
-    async takeBatch(): Promise<ProjectedChange[][]> {
-      for (const state of unverified) {
-        if (state.unverified && state.diagram) await verifyState(state.diagram, state.unverified);
-        state.unverified = undefined;
-      }
-      unverified.clear();
-      const taken = batch;
-      batch = projections.map(() => []);
-      pending = 0;
-      return taken;
-    },
-    get pending() {
-      return pending;
-    },
-    get applied() {
-      return applied;
-    },
-    get diagrams() {
-      return diagrams.size;
-    },
+    drain: () => writing,
   };
 }

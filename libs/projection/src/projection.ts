@@ -71,4 +71,26 @@ export interface ProjectionSink {
    * Must be idempotent and must not demote a newer active version.
    */
   activate?(): Promise<void>;
+  /**
+   * Optional: a fresh build of this projection version for a rebuild, beside what serves reads,
+   * so that a rebuild never blanks the serving read model (item 5). `tenants` undefined: a build
+   * of everything (new tables / labels, a new generation); else of those tenants only.
+   */
+  beginBuild?(tenants?: string[]): Promise<ProjectionBuild>;
+}
+
+/**
+ * A rebuild's target (`ProjectionSink.beginBuild`): written through `sink` while the old content
+ * keeps serving, then made the serving content in one step. `freeze` holds back the live writer
+ * of this projection version (its writes wait) so that the rebuild can read the streams' last
+ * records before the switch and nothing the live writer wrote meanwhile is lost.
+ */
+export interface ProjectionBuild {
+  /** Writes into the build only; `reset` and `activate` are never called on it. */
+  sink: ProjectionSink;
+  freeze(): Promise<void>;
+  /** Makes the build what serves (atomically for readers), drops what it replaced, releases the freeze. */
+  switchOver(): Promise<void>;
+  /** Drops the build and releases the freeze; what serves is left as it was. */
+  abort(): Promise<void>;
 }

@@ -26,6 +26,8 @@ export interface ProjectorOptions {
   registryUrl: string;
   ledger: LedgerSource;
   snapshots?: SnapshotSource;
+  /** Only these tenants' topics (default: every tenant's). */
+  tenants?: string[];
   metrics?: ProjectionMetrics;
   logger?: ProjectorLogger;
   /** How often new tenant topics are looked for (default 5 s). */
@@ -135,7 +137,7 @@ export async function startProjector(options: ProjectorOptions): Promise<Running
     }
   };
 
-  const discover = async () => tenantTopics(await admin.listTopics());
+  const discover = async () => tenantTopics(await admin.listTopics(), options.tenants);
 
   // One member at a time: (re)joins with the current topic list until stopped.
   const loop = (async () => {

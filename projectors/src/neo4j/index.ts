@@ -1,8 +1,8 @@
 export { openNeo4jReadModel, neo4jProjection, NEO4J_PROJECTION_VERSION } from './neo4j-projection.js';
 export type { Neo4jReadModel, Neo4jReadModelOptions } from './neo4j-projection.js';
-export { createNeo4jSink, type Neo4jSink, type ApplyOutcome } from './store/neo4j-sink.js';
-export { graphLabels, type GraphLabels } from './store/graph-labels.js';
-export { ensureGraphSchema } from './store/graph-schema.js';
+export { createNeo4jSink, currentLabels, type Neo4jSink, type ApplyOutcome } from './store/neo4j-sink.js';
+export { graphLabels, tenantBuildLabels, type GraphLabels } from './store/graph-labels.js';
+export { ensureGraphSchema, dropGraphSchema } from './store/graph-schema.js';
 export { createNeo4jGraphQueries } from './queries/neo4j-graph-queries.js';
 export type * from './queries/graph-queries.js';
 export { GraphQueryError } from './queries/graph-queries.js';

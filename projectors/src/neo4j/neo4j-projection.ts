@@ -7,25 +7,26 @@ import { queryApiGraph } from './queries/query-api-graph.js';
 import type { GraphQueries as QueryApiGraph } from '../query/graph-queries.js';
 import { diagramGraph } from './graph/diagram-graph.js';
 import { diffGraphContent, readGraphContent } from './store/graph-content.js';
-import { graphLabels } from './store/graph-labels.js';
+import { graphLabels, NEO4J_PROJECTION_VERSION } from './store/graph-labels.js';
 import { ensureGraphSchema } from './store/graph-schema.js';
-import { createNeo4jSink, type Neo4jSink } from './store/neo4j-sink.js';
+import { createNeo4jSink, currentLabels, type Neo4jSink } from './store/neo4j-sink.js';
 
-/** The projection version this code writes: bump it when the graph's shape changes (new labels, rebuild beside the old). */
-export const NEO4J_PROJECTION_VERSION = 1;
+export { NEO4J_PROJECTION_VERSION };
 
 export interface Neo4jReadModelOptions {
   /** Bolt URL and credentials: `loadStackConfig().neo4j`. */
   url: string;
   username: string;
   password: string;
-  /** Written by the projection; default NEO4J_PROJECTION_VERSION. */
+  /** Written by the projection (`FLOWLEDGER_NEO4J_PROJECTION_VERSION`); default NEO4J_PROJECTION_VERSION. */
   projectionVersion?: number;
   /**
    * Read by the graph queries; default: the version last activated (`sink.activate`, called by
    * the runner once a version has caught up), else the written one.
    */
   servingVersion?: number;
+  /** The serving and version records read and written (default `neo4j`; tests use their own). */
+  servingName?: string;
 }
 
 export interface Neo4jReadModel {
@@ -43,20 +44,32 @@ export interface Neo4jReadModel {
 export async function openNeo4jReadModel(options: Neo4jReadModelOptions): Promise<Neo4jReadModel> {
   const driver = neo4j.driver(options.url, neo4j.auth.basic(options.username, options.password));
   try {
-    const labels = graphLabels(options.projectionVersion ?? NEO4J_PROJECTION_VERSION);
+    const { servingName } = options;
+    // The written version's current generation: a full rebuild may have moved it on.
+    const labels = await currentLabels(driver, options.projectionVersion ?? NEO4J_PROJECTION_VERSION, servingName);
     await ensureGraphSchema(driver, labels);
     const queries = createNeo4jGraphQueries({
       driver,
       ...(options.servingVersion ? { labels: graphLabels(options.servingVersion) } : {}),
       fallbackVersion: labels.projectionVersion,
+      servingName,
     });
     return {
-      projection: neo4jProjection(createNeo4jSink({ driver, labels }), labels.projectionVersion),
+      projection: neo4jProjection(createNeo4jSink({ driver, labels, servingName }), labels.projectionVersion),
       queries,
       queryApi: queryApiGraph(queries),
       driver,
       verifyDiagram: async (tenantId, diagramId, diagram, version) =>
-        diffGraphContent(diagramGraph(diagram), version, await readGraphContent(driver, labels, tenantId, diagramId)),
+        diffGraphContent(
+          diagramGraph(diagram),
+          version,
+          await readGraphContent(
+            driver,
+            await currentLabels(driver, labels.projectionVersion, servingName),
+            tenantId,
+            diagramId,
+          ),
+        ),
       close: () => driver.close(),
     };
   } catch (error) {

@@ -11,11 +11,13 @@ export interface PostgresProjectionOptions {
   /** Derives each tenant's read-only login password; the query service holds the same secret. */
   tenantSecret: string;
   ledgerEventsTable?: string;
+  /** The schema of the views and `projection_versions` (default `read_model`; tests use their own). */
+  namespace?: string;
 }
 
 /** The Postgres read model: tables of every diagram's current state, its history and analytics views. */
 export async function createPostgresProjection(options: PostgresProjectionOptions): Promise<Projection> {
-  await ensureReadModelSchema(options.pool, options.version);
+  await ensureReadModelSchema(options.pool, options.version, options.namespace);
   return {
     name: 'postgres',
     version: options.version,
@@ -27,6 +29,7 @@ export async function createPostgresProjection(options: PostgresProjectionOption
       version: options.version,
       roles: new TenantRoles(options.pool, options.tenantSecret),
       ledgerEventsTable: options.ledgerEventsTable,
+      namespace: options.namespace,
     }),
   };
 }

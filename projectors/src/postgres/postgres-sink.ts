@@ -1,7 +1,15 @@
-import type { Pool, PoolClient } from 'pg';
+import type { Pool } from 'pg';
 import type { ProjectedChange, ProjectionSink } from '@flowledger/projection';
-import { diagramRows } from './element-rows.js';
-import { READ_MODEL_SCHEMA, switchViews, versionSchema } from './read-model-schema.js';
+import { beginPostgresBuild } from './postgres-build.js';
+import { stateRows, writeChanges } from './postgres-rows.js';
+import { TABLES } from './read-model-ddl.js';
+import {
+  currentVersionSchema,
+  lockVersionSchema,
+  READ_MODEL_SCHEMA,
+  switchViews,
+  type Queryable,
+} from './read-model-schema.js';
 import type { TenantRoles } from './tenant-roles.js';
 
 export interface PostgresSinkOptions {
@@ -14,262 +22,100 @@ export interface PostgresSinkOptions {
    * event, so the version rows take them from it in the same INSERT … SELECT.
    */
   ledgerEventsTable?: string;
+  /** The schema of the views and `projection_versions` (default `read_model`). */
+  namespace?: string;
 }
-
-const TABLES = ['diagrams', 'elements', 'flows', 'versions', 'actor_activity'];
 
 /**
  * The Postgres read model of one projection version. Every write is one transaction that also
  * moves `diagrams.applied_version`; state (diagram row, elements, flows) only ever moves forward,
- * and history rows are inserted once — so a re-delivered or concurrently written version is harmless.
+ * and history rows are inserted once — so a re-delivered or concurrently written version is
+ * harmless. Each write looks up the version's current tables under a share lock, so a rebuild's
+ * switch to a new generation (`beginBuild`) waits for it and later writes follow the switch.
  */
-export function createPostgresSink({ pool, version, roles, ledgerEventsTable }: PostgresSinkOptions): ProjectionSink {
-  const s = versionSchema(version);
-  const ledger = ledgerEventsTable ?? 'public.ledger_events';
-
-  const write = async (changes: ProjectedChange[]) => {
-    if (changes.length === 0) return;
-    // Rows are read from the diagrams before any await: the runner goes on replaying into them.
-    const state = stateRows(changes);
-    await roles.ensure(new Set(changes.map((c) => c.event.tenantId)));
-    const client = await pool.connect();
-    let broken = false;
-    try {
-      await client.query('BEGIN');
-      await writeState(client, s, ledger, state);
-      await writeHistory(client, s, ledger, changes);
-      await client.query('COMMIT');
-    } catch (error) {
-      broken = await client.query('ROLLBACK').then(
-        () => false,
-        () => true,
-      );
-      throw error;
-    } finally {
-      client.release(broken);
-    }
-  };
+export function createPostgresSink(options: PostgresSinkOptions): ProjectionSink {
+  const { pool, version } = options;
+  const ns = options.namespace ?? READ_MODEL_SCHEMA;
+  const into = (schema: (client: Queryable) => Promise<string>) => rowWriter(options, schema);
+  const write = into((client) => lockVersionSchema(client, version, ns));
 
   return {
     async appliedVersion(tenantId, diagramId) {
-      const { rows } = await pool.query<{ applied_version: string }>(
-        `SELECT applied_version FROM ${s}.diagrams WHERE tenant_id = $1 AND diagram_id = $2`,
-        [tenantId, diagramId],
-      );
-      return rows[0] ? Number(rows[0].applied_version) : 0;
+      return appliedIn(pool, await currentVersionSchema(pool, version, ns), tenantId, diagramId);
     },
     apply: (change) => write([change]),
     applyBatch: write,
     async reset(tenantId) {
-      const client = await pool.connect();
-      try {
-        await client.query('BEGIN');
+      await transaction(pool, async (client) => {
+        const s = await lockVersionSchema(client, version, ns);
         if (tenantId === undefined) await client.query(`TRUNCATE ${TABLES.map((t) => `${s}.${t}`).join(', ')}`);
         else for (const t of TABLES) await client.query(`DELETE FROM ${s}.${t} WHERE tenant_id = $1`, [tenantId]);
-        await client.query('COMMIT');
-      } catch (error) {
-        await client.query('ROLLBACK').catch(() => undefined);
-        throw error;
-      } finally {
-        client.release();
-      }
+      });
     },
     async activate() {
-      const client = await pool.connect();
-      try {
-        await client.query('BEGIN');
+      await transaction(pool, async (client) => {
         const { rows } = await client.query(
-          `SELECT state FROM ${READ_MODEL_SCHEMA}.projection_versions WHERE version = $1 FOR UPDATE`,
+          `SELECT state FROM ${ns}.projection_versions WHERE version = $1 FOR UPDATE`,
           [version],
         );
-        if ((rows[0] as { state?: string } | undefined)?.state !== 'active') await switchViews(client, version);
-        await client.query('COMMIT');
-      } catch (error) {
-        await client.query('ROLLBACK').catch(() => undefined);
-        throw error;
-      } finally {
-        client.release();
-      }
+        if ((rows[0] as { state?: string } | undefined)?.state !== 'active') await switchViews(client, version, ns);
+      });
     },
+    beginBuild: (tenants) =>
+      beginPostgresBuild({
+        pool,
+        version,
+        namespace: ns,
+        tenants,
+        sinkFor: (schema) => {
+          const fixed = into(async () => schema);
+          return {
+            appliedVersion: (tenantId, diagramId) => appliedIn(pool, schema, tenantId, diagramId),
+            apply: (change) => fixed([change]),
+            applyBatch: fixed,
+            reset: async () => {}, // a build starts empty
+          };
+        },
+      }),
   };
 }
 
-type StateRows = ReturnType<typeof stateRows>;
-
-/** Each diagram's row, elements and flows, from its last change (its `diagram` is the state after it). */
-function stateRows(changes: ProjectedChange[]) {
-  const last = new Map<string, ProjectedChange>();
-  const created = new Map<string, ProjectedChange>();
-  for (const change of changes) {
-    const key = `${change.event.tenantId}\u0000${change.event.diagramId}`;
-    last.set(key, change);
-    if (change.event.eventType === 'DIAGRAM_CREATED') created.set(key, change);
-  }
-  const cols = {
-    tenant: [] as string[],
-    diagram: [] as string[],
-    name: [] as (string | null)[],
-    version: [] as number[],
-    hash: [] as string[],
-    elements: [] as number[],
-    flows: [] as number[],
-    createdAt: [] as (Date | null)[],
-    createdBy: [] as (string | null)[],
-    updatedAt: [] as Date[],
-    updatedBy: [] as string[],
+/** Writes changes in one transaction into the schema `schemaOf` names inside it. */
+function rowWriter(options: PostgresSinkOptions, schemaOf: (client: Queryable) => Promise<string>) {
+  const ledger = options.ledgerEventsTable ?? 'public.ledger_events';
+  return async (changes: ProjectedChange[]) => {
+    if (changes.length === 0) return;
+    // Rows are read from the diagrams before any await: the runner goes on replaying into them.
+    const state = stateRows(changes);
+    await options.roles.ensure(new Set(changes.map((c) => c.event.tenantId)));
+    await transaction(options.pool, async (client) => {
+      await writeChanges(client, await schemaOf(client), ledger, state, changes);
+    });
   };
-  const rowsByKey = new Map<string, ReturnType<typeof diagramRows>>();
-  for (const [key, { event, diagram }] of last) {
-    const rows = diagramRows(diagram);
-    rowsByKey.set(key, rows);
-    const first = created.get(key)?.event;
-    cols.tenant.push(event.tenantId);
-    cols.diagram.push(event.diagramId);
-    cols.name.push(first?.diagramName ?? null);
-    cols.version.push(event.version);
-    cols.hash.push(event.resultHash);
-    cols.elements.push(rows.elements.length);
-    cols.flows.push(rows.flows.length);
-    cols.createdAt.push(first?.occurredAt ?? null);
-    cols.createdBy.push(first?.actorId ?? null);
-    cols.updatedAt.push(event.occurredAt);
-    cols.updatedBy.push(event.actorId);
-  }
-  return { cols, rowsByKey };
 }
 
-/**
- * The diagram rows, elements and flows, from each diagram's last change (its `diagram` is the
- * state after it). A diagram row moves only forward; elements and flows are replaced only for
- * the diagrams whose row moved.
- */
-async function writeState(c: PoolClient, s: string, ledger: string, { cols, rowsByKey }: StateRows) {
-  const moved = await c.query<{ tenant_id: string; diagram_id: string }>(
-    `INSERT INTO ${s}.diagrams AS d (tenant_id, diagram_id, name, applied_version, result_hash, element_count,
-       flow_count, lint_warning_count, created_at, created_by, updated_at, updated_by)
-     SELECT u.tenant_id, u.diagram_id, u.name, u.version, u.hash, u.elements, u.flows,
-            COALESCE(jsonb_array_length(le.lint_warnings), 0), u.created_at, u.created_by, u.updated_at, u.updated_by
-     FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::text[], $6::int[], $7::int[],
-                 $8::timestamptz[], $9::text[], $10::timestamptz[], $11::text[])
-          AS u(tenant_id, diagram_id, name, version, hash, elements, flows, created_at, created_by, updated_at, updated_by)
-     LEFT JOIN LATERAL (SELECT lint_warnings FROM ${ledger} l
-       WHERE l.tenant_id = u.tenant_id AND l.diagram_id = u.diagram_id AND l.version = u.version) le ON true
-     ON CONFLICT (tenant_id, diagram_id) DO UPDATE SET
-       name = COALESCE(d.name, excluded.name), applied_version = excluded.applied_version,
-       result_hash = excluded.result_hash, element_count = excluded.element_count, flow_count = excluded.flow_count,
-       lint_warning_count = excluded.lint_warning_count, created_at = COALESCE(d.created_at, excluded.created_at),
-       created_by = COALESCE(d.created_by, excluded.created_by), updated_at = excluded.updated_at,
-       updated_by = excluded.updated_by
-     WHERE d.applied_version < excluded.applied_version
-     RETURNING tenant_id, diagram_id`,
-    [
-      cols.tenant,
-      cols.diagram,
-      cols.name,
-      cols.version,
-      cols.hash,
-      cols.elements,
-      cols.flows,
-      cols.createdAt,
-      cols.createdBy,
-      cols.updatedAt,
-      cols.updatedBy,
-    ],
+async function appliedIn(pool: Pool, schema: string, tenantId: string, diagramId: string): Promise<number> {
+  const { rows } = await pool.query<{ applied_version: string }>(
+    `SELECT applied_version FROM ${schema}.diagrams WHERE tenant_id = $1 AND diagram_id = $2`,
+    [tenantId, diagramId],
   );
-  if (moved.rows.length === 0) return;
-  const movedTenants = moved.rows.map((r) => r.tenant_id);
-  const movedDiagrams = moved.rows.map((r) => r.diagram_id);
-  for (const table of ['elements', 'flows']) {
-    await c.query(
-      `DELETE FROM ${s}.${table} t USING unnest($1::text[], $2::text[]) AS m(tenant_id, diagram_id)
-       WHERE t.tenant_id = m.tenant_id AND t.diagram_id = m.diagram_id`,
-      [movedTenants, movedDiagrams],
+  return rows[0] ? Number(rows[0].applied_version) : 0;
+}
+
+async function transaction(pool: Pool, work: (client: import('pg').PoolClient) => Promise<void>): Promise<void> {
+  const client = await pool.connect();
+  let broken = false;
+  try {
+    await client.query('BEGIN');
+    await work(client);
+    await client.query('COMMIT');
+  } catch (error) {
+    broken = await client.query('ROLLBACK').then(
+      () => false,
+      () => true,
     );
+    throw error;
+  } finally {
+    client.release(broken);
   }
-  const e = {
-    tenant: [] as string[],
-    diagram: [] as string[],
-    id: [] as string[],
-    type: [] as string[],
-    name: [] as (string | null)[],
-    parent: [] as (string | null)[],
-  };
-  const f = {
-    tenant: [] as string[],
-    diagram: [] as string[],
-    id: [] as string[],
-    type: [] as string[],
-    source: [] as (string | null)[],
-    target: [] as (string | null)[],
-    name: [] as (string | null)[],
-  };
-  for (const { tenant_id, diagram_id } of moved.rows) {
-    const rows = rowsByKey.get(`${tenant_id}\u0000${diagram_id}`)!;
-    for (const el of rows.elements) {
-      e.tenant.push(tenant_id);
-      e.diagram.push(diagram_id);
-      e.id.push(el.elementId);
-      e.type.push(el.elementType);
-      e.name.push(el.name);
-      e.parent.push(el.parentId);
-    }
-    for (const fl of rows.flows) {
-      f.tenant.push(tenant_id);
-      f.diagram.push(diagram_id);
-      f.id.push(fl.flowId);
-      f.type.push(fl.flowType);
-      f.source.push(fl.sourceId);
-      f.target.push(fl.targetId);
-      f.name.push(fl.name);
-    }
-  }
-  await c.query(
-    `INSERT INTO ${s}.elements (tenant_id, diagram_id, element_id, element_type, name, parent_id)
-     SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[])`,
-    [e.tenant, e.diagram, e.id, e.type, e.name, e.parent],
-  );
-  await c.query(
-    `INSERT INTO ${s}.flows (tenant_id, diagram_id, flow_id, flow_type, source_id, target_id, name)
-     SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[])`,
-    [f.tenant, f.diagram, f.id, f.type, f.source, f.target, f.name],
-  );
-}
-
-/** One version row per change (inserted once), and the actor activity counted from the rows that were new. */
-async function writeHistory(c: PoolClient, s: string, ledger: string, changes: ProjectedChange[]) {
-  const ev = changes.map((ch) => ch.event);
-  await c.query(
-    `WITH inserted AS (
-       INSERT INTO ${s}.versions (tenant_id, diagram_id, version, event_type, transaction_id, actor_id, actor_kind,
-         run_id, occurred_at, operation_count, result_hash, lint_warning_count, lint_warnings)
-       SELECT u.tenant_id, u.diagram_id, u.version, u.event_type, u.transaction_id, u.actor_id, u.actor_kind,
-              u.run_id, u.occurred_at, u.operation_count, u.result_hash,
-              COALESCE(jsonb_array_length(le.lint_warnings), 0), COALESCE(le.lint_warnings, '[]'::jsonb)
-       FROM unnest($1::text[], $2::text[], $3::bigint[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[],
-                   $9::timestamptz[], $10::int[], $11::text[])
-            AS u(tenant_id, diagram_id, version, event_type, transaction_id, actor_id, actor_kind, run_id,
-                 occurred_at, operation_count, result_hash)
-       LEFT JOIN LATERAL (SELECT lint_warnings FROM ${ledger} l
-       WHERE l.tenant_id = u.tenant_id AND l.diagram_id = u.diagram_id AND l.version = u.version) le ON true
-       ON CONFLICT DO NOTHING
-       RETURNING tenant_id, actor_id, occurred_at, diagram_id
-     )
-     INSERT INTO ${s}.actor_activity AS a (tenant_id, actor_id, day, diagram_id, edits)
-     SELECT tenant_id, actor_id, (occurred_at AT TIME ZONE 'UTC')::date, diagram_id, count(*)
-     FROM inserted GROUP BY 1, 2, 3, 4
-     ON CONFLICT (tenant_id, actor_id, day, diagram_id) DO UPDATE SET edits = a.edits + excluded.edits`,
-    [
-      ev.map((e) => e.tenantId),
-      ev.map((e) => e.diagramId),
-      ev.map((e) => e.version),
-      ev.map((e) => e.eventType),
-      ev.map((e) => e.transactionId),
-      ev.map((e) => e.actorId),
-      ev.map((e) => e.actorKind),
-      ev.map((e) => e.runId),
-      ev.map((e) => e.occurredAt),
-      ev.map((e) => e.operations.length),
-      ev.map((e) => e.resultHash),
-    ],
-  );
 }

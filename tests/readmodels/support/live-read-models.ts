@@ -2,7 +2,7 @@ import { gunzipSync } from 'node:zlib';
 import pg from 'pg';
 import neo4j, { type Driver } from 'neo4j-driver';
 import { loadStackConfig } from '@flowledger/config';
-import { graphLabels, type GraphLabels } from '../../../projectors/src/neo4j/index.js';
+import { currentLabels, type GraphLabels } from '../../../projectors/src/neo4j/index.js';
 import { storedGraph, type ComparableGraph } from '../neo4j/support/stored-graph.js';
 
 const stack = loadStackConfig();
@@ -35,7 +35,7 @@ export class LiveReadModels {
   readonly pool = new pg.Pool({ connectionString: stack.postgres.url, max: 4 });
   readonly driver: Driver = neo4j.driver(stack.neo4j.url, neo4j.auth.basic(stack.neo4j.username, stack.neo4j.password));
 
-  /** The labels the graph queries read now (the active projection version). */
+  /** The labels the graph queries read now: the active projection version at its current generation. */
   async servingLabels(): Promise<GraphLabels> {
     const { records } = await this.driver.executeQuery(
       `MATCH (p:GraphProjection {name: 'neo4j'}) RETURN p.active_version AS v`,
@@ -43,7 +43,7 @@ export class LiveReadModels {
       { routing: neo4j.routing.READ },
     );
     const v = records[0]?.get('v') as { toNumber(): number } | number | undefined;
-    return graphLabels(v === undefined ? 1 : typeof v === 'number' ? v : v.toNumber());
+    return currentLabels(this.driver, v === undefined ? 1 : typeof v === 'number' ? v : v.toNumber());
   }
 
   /** The schema holding the active Postgres projection version's tables (what the `read_model` views read). */

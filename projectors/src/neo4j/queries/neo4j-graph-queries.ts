@@ -1,6 +1,12 @@
 import neo4j, { type Driver, type ManagedTransaction } from 'neo4j-driver';
 import type { CypherStatement } from '../store/graph-writes.js';
-import { graphLabels, servingVersionStatement, type GraphLabels } from '../store/graph-labels.js';
+import {
+  graphLabels,
+  SERVING_NAME,
+  servingVersionStatement,
+  VERSION_LABEL,
+  type GraphLabels,
+} from '../store/graph-labels.js';
 import {
   appliedVersionQuery,
   danglingFlowsQuery,
@@ -15,8 +21,10 @@ import type { DanglingFlow, GraphElement, GraphPath, GraphQueries, GraphScope } 
 export interface Neo4jGraphQueriesOptions {
   driver: Driver;
   /**
-   * Always read these labels; without them, read the active projection version (the one its
-   * sink last activated, looked up at most every `servingCheckMs`), else `fallbackVersion`.
+   * Always read these labels; without them, read the serving version (the one its sink last
+   * activated, else `fallbackVersion`) at its current generation, looked up in each question's
+   * transaction (at most every `servingCheckMs`, default 0: always — a rebuild's switch to a new
+   * generation drops the old one a few seconds later).
    */
   labels?: GraphLabels;
   fallbackVersion?: number;
@@ -29,15 +37,22 @@ export interface Neo4jGraphQueriesOptions {
 
 /** GraphQueries over the Neo4j read model: each answer is read in one transaction with its applied version. */
 export function createNeo4jGraphQueries(options: Neo4jGraphQueriesOptions): GraphQueries {
-  const { driver, timeoutMs = 10_000, servingCheckMs = 5_000 } = options;
+  const { driver, timeoutMs = 10_000, servingCheckMs = 0 } = options;
   let serving = { labels: options.labels ?? graphLabels(options.fallbackVersion ?? 1), checkedAt: -Infinity };
   const servingLabels = async (tx: ManagedTransaction): Promise<GraphLabels> => {
     if (options.labels || performance.now() - serving.checkedAt < servingCheckMs) return serving.labels;
-    const active = (await run(tx, servingVersionStatement(options.servingName)))[0]?.version;
-    const version = active === undefined ? (options.fallbackVersion ?? 1) : toNumber(active);
-    serving = { labels: graphLabels(version), checkedAt: performance.now() };
+    const [row] = await run(tx, servingVersionStatement(options.servingName));
+    const version = row?.version == null ? (options.fallbackVersion ?? 1) : toNumber(row.version);
+    let generation = row?.version == null ? undefined : row.generation;
+    if (row?.version == null) {
+      // Nothing activated yet: the fallback version's generation.
+      const [g] = await run(tx, generationStatement(version, options.servingName));
+      generation = g?.generation;
+    }
+    serving = { labels: graphLabels(version, toNumber(generation) || 1), checkedAt: performance.now() };
     return serving.labels;
   };
+
   /** One read transaction per question, with the labels of the version serving. */
   const read = async <T>(work: (tx: ManagedTransaction, labels: GraphLabels) => Promise<T>): Promise<T> => {
     const session = driver.session({ defaultAccessMode: neo4j.session.READ });
@@ -114,6 +129,13 @@ function byLengthThenIds(a: GraphPath, b: GraphPath): number {
   const ka = a.elementIds.join('\u0000') + '\u0001' + a.flowIds.join('\u0000');
   const kb = b.elementIds.join('\u0000') + '\u0001' + b.flowIds.join('\u0000');
   return ka < kb ? -1 : ka > kb ? 1 : 0;
+}
+
+function generationStatement(version: number, name = SERVING_NAME): CypherStatement {
+  return {
+    text: `MATCH (g:${VERSION_LABEL} {name: $name, version: toInteger($version)}) RETURN g.generation AS generation`,
+    params: { name, version },
+  };
 }
 
 function toNumber(value: unknown): number {

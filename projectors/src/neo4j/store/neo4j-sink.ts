@@ -2,7 +2,15 @@ import neo4j, { type Driver } from 'neo4j-driver';
 import type { ProjectedChange, ProjectionSink } from '@flowledger/projection';
 import { diagramGraph, type DiagramGraph } from '../graph/diagram-graph.js';
 import { diffGraphs } from '../graph/graph-diff.js';
-import { activateStatement, type GraphLabels } from './graph-labels.js';
+import {
+  activateStatement,
+  graphLabels,
+  lockVersionStatement,
+  SERVING_NAME,
+  VERSION_LABEL,
+  type GraphLabels,
+} from './graph-labels.js';
+import { beginNeo4jBuild } from './neo4j-build.js';
 import {
   lockDiagramsStatement,
   resetStatements,
@@ -13,10 +21,15 @@ import {
 
 export interface Neo4jSinkOptions {
   driver: Driver;
+  /**
+   * The projection version's labels. A live sink writes the version's current generation (its
+   * record, locked by every write, says which); a `fixed` one always these labels (a build).
+   */
   labels: GraphLabels;
+  fixed?: boolean;
   /** Diagrams whose last written graph is kept to diff against (least recently used go first). */
   cachedDiagrams?: number;
-  /** Which serving record `activate` moves (tests use their own). */
+  /** Which serving record `activate` moves and which version record writes lock (tests use their own). */
   servingName?: string;
 }
 
@@ -26,6 +39,7 @@ export type ApplyOutcome = 'diff' | 'replaced' | 'skipped';
 export interface Neo4jSink extends ProjectionSink {
   applyBatch(changes: ProjectedChange[]): Promise<void>;
   activate(): Promise<void>;
+  beginBuild(tenants?: string[]): Promise<import('@flowledger/projection').ProjectionBuild>;
   /** `applyBatch`, telling per diagram (`tenant/diagram`) what it did (tests and the bench look at it). */
   write(changes: ProjectedChange[]): Promise<Map<string, ApplyOutcome>>;
 }
@@ -39,7 +53,11 @@ export interface Neo4jSink extends ProjectionSink {
  * stored version are skipped, so re-delivered and re-ordered events are harmless even without
  * the runner's check, and two writers of one diagram serialize on its node.
  */
-export function createNeo4jSink({ driver, labels, cachedDiagrams = 5000, servingName }: Neo4jSinkOptions): Neo4jSink {
+export function createNeo4jSink(options: Neo4jSinkOptions): Neo4jSink {
+  const { driver, cachedDiagrams = 5000, servingName, fixed = false } = options;
+  const version = options.labels.projectionVersion;
+  // The generation last seen; a write under a stale one is rolled back and planned again.
+  let labels = options.labels;
   const written = new Map<string, { version: number; graph: DiagramGraph }>();
 
   const remember = (key: string, version: number, graph: DiagramGraph) => {
@@ -74,12 +92,17 @@ export function createNeo4jSink({ driver, labels, cachedDiagrams = 5000, serving
       const plan = planWrites(latest, guessed, written);
       const session = driver.session();
       try {
+        const planned = labels;
         await session.executeWrite(async (tx) => {
-          const lock = lockDiagramsStatement(labels, [...latest.values()]);
-          const [locked] = await Promise.all([
+          const generation = fixed ? undefined : lockVersionStatement(version, servingName);
+          const lock = lockDiagramsStatement(planned, [...latest.values()]);
+          const [current, locked] = await Promise.all([
+            generation && tx.run(generation.text, generation.params),
             tx.run(lock.text, lock.params),
-            ...writeStatements(labels, plan.writes).map((s) => tx.run(s.text, s.params)),
+            ...writeStatements(planned, plan.writes).map((s) => tx.run(s.text, s.params)),
           ]);
+          const now = toNumber(current?.records[0]?.get('generation')) || planned.generation;
+          if (now !== planned.generation) throw new StaleGeneration(now);
           const seen = new Map<string, number | undefined>();
           for (const r of locked.records)
             seen.set(keyOf(r.get('tenantId'), r.get('diagramId')), toNumber(r.get('applied')));
@@ -92,6 +115,13 @@ export function createNeo4jSink({ driver, labels, cachedDiagrams = 5000, serving
         for (const [key, outcome] of plan.outcomes) if (outcome === 'skipped') written.delete(key);
         return plan.outcomes;
       } catch (error) {
+        if (error instanceof StaleGeneration && attempt < 5) {
+          // A rebuild switched to new labels: what this process wrote before is no base for a diff.
+          labels = graphLabels(version, error.generation);
+          written.clear();
+          guessed = new Map();
+          continue;
+        }
         if (error instanceof StalePlan && attempt < 5) {
           guessed = error.seen;
           continue;
@@ -121,6 +151,7 @@ export function createNeo4jSink({ driver, labels, cachedDiagrams = 5000, serving
     async appliedVersion(tenantId, diagramId) {
       const known = written.get(keyOf(tenantId, diagramId));
       if (known) return known.version;
+      if (!fixed) labels = await currentLabels(driver, version, servingName);
       const { records } = await driver.executeQuery(
         `MATCH (d:${labels.diagram} {tenant_id: $tenantId, diagram_id: $diagramId}) RETURN d.applied_version AS v`,
         { tenantId, diagramId },
@@ -134,10 +165,20 @@ export function createNeo4jSink({ driver, labels, cachedDiagrams = 5000, serving
       await driver.executeQuery(text, params);
     },
 
+    beginBuild: (tenants) =>
+      beginNeo4jBuild({
+        driver,
+        version,
+        servingName,
+        tenants,
+        sinkFor: (buildLabels) => createNeo4jSink({ driver, labels: buildLabels, fixed: true }),
+      }),
+
     async reset(tenantId) {
       for (const key of [...written.keys()]) {
         if (tenantId === undefined || key.startsWith(`${tenantId}/`)) written.delete(key);
       }
+      if (!fixed) labels = await currentLabels(driver, version, servingName);
       const session = driver.session();
       try {
         for (const s of resetStatements(labels, tenantId)) await session.run(s.text, s.params);
@@ -149,6 +190,23 @@ export function createNeo4jSink({ driver, labels, cachedDiagrams = 5000, serving
 }
 
 type Target = DiagramKey & { version: number; graph: DiagramGraph };
+
+/** Rolls a write back: a rebuild moved the version to another generation's labels. */
+class StaleGeneration extends Error {
+  constructor(readonly generation: number) {
+    super(`neo4j sink: the projection version is now at generation ${generation}; planning again`);
+  }
+}
+
+/** The labels of the version's current generation (its record; generation 1 before any). */
+export async function currentLabels(driver: Driver, version: number, servingName?: string): Promise<GraphLabels> {
+  const { records } = await driver.executeQuery(
+    `MATCH (g:${VERSION_LABEL} {name: $name, version: toInteger($version)}) RETURN g.generation AS generation`,
+    { name: servingName ?? SERVING_NAME, version },
+    { routing: neo4j.routing.READ },
+  );
+  return graphLabels(version, toNumber(records[0]?.get('generation')) || 1);
+}
 
 /** Rolls a write back: the stored versions were not the ones it was planned for. */
 class StalePlan extends Error {

@@ -1,0 +1,108 @@
+import type { Pool, PoolClient } from 'pg';
+import type { ProjectionBuild, ProjectionSink } from '@flowledger/projection';
+import { TABLES, versionDdl } from './read-model-ddl.js';
+import { pointViews, tenantBuildSchema, versionSchema } from './read-model-schema.js';
+
+export interface PostgresBuildOptions {
+  pool: Pool;
+  version: number;
+  namespace: string;
+  /** Undefined: a new generation of the whole version; else those tenants' rows only. */
+  tenants?: string[];
+  /** A sink writing into the given schema. */
+  sinkFor(schema: string): ProjectionSink;
+}
+
+/**
+ * A rebuild target beside the serving tables of a projection version (item 5: the old content
+ * serves until the switch). Everything: a new generation's schema (`rm_postgres_vN_gG`); the
+ * switch records it in `projection_versions` and, when the version is active, re-points the views
+ * in the same transaction, then drops the old schema. Some tenants: a build schema; the switch
+ * replaces their rows in the serving tables in one transaction, then drops the build. Either way
+ * readers see the old rows or the new ones, never none. `freeze` locks the version's row FOR
+ * UPDATE: the live writer's FOR SHARE waits, and after the switch it reads the new schema name.
+ * One rebuild per version at a time (a session advisory lock, held until the end).
+ */
+export async function beginPostgresBuild(o: PostgresBuildOptions): Promise<ProjectionBuild> {
+  const { pool, version, namespace: ns, tenants } = o;
+  const holder = await pool.connect();
+  let target: string;
+  try {
+    const lock = await holder.query<{ ok: boolean }>('SELECT pg_try_advisory_lock(hashtext($1)) AS ok', [lockKey(o)]);
+    if (!lock.rows[0]!.ok) throw new Error(`another rebuild of ${ns} projection version ${version} is running`);
+    const { rows } = await holder.query<{ generation: number }>(
+      `SELECT generation FROM ${ns}.projection_versions WHERE version = $1`,
+      [version],
+    );
+    if (!rows[0]) throw new Error(`projection version ${version} is not in ${ns}.projection_versions`);
+    target = tenants ? tenantBuildSchema(version) : versionSchema(version, rows[0].generation + 1);
+    // What a rebuild that died left behind.
+    await holder.query(`DROP SCHEMA IF EXISTS ${target} CASCADE`);
+    await holder.query(versionDdl(target));
+  } catch (error) {
+    await release(holder, o);
+    throw error;
+  }
+
+  let state: 'building' | 'frozen' | 'done' = 'building';
+  return {
+    sink: o.sinkFor(target),
+    async freeze() {
+      await holder.query('BEGIN');
+      state = 'frozen';
+      await holder.query(`SELECT 1 FROM ${ns}.projection_versions WHERE version = $1 FOR UPDATE`, [version]);
+    },
+    async switchOver() {
+      if (state !== 'frozen') throw new Error('postgres build: switchOver before freeze');
+      const { rows } = await holder.query<{ schema_name: string; generation: number; state: string }>(
+        `SELECT schema_name, generation, state FROM ${ns}.projection_versions WHERE version = $1`,
+        [version],
+      );
+      const serving = rows[0]!.schema_name;
+      if (tenants) {
+        for (const t of TABLES) {
+          await holder.query(`DELETE FROM ${serving}.${t} WHERE tenant_id = ANY($1)`, [tenants]);
+          await holder.query(`INSERT INTO ${serving}.${t} SELECT * FROM ${target}.${t} WHERE tenant_id = ANY($1)`, [
+            tenants,
+          ]);
+        }
+      } else {
+        await holder.query(
+          `UPDATE ${ns}.projection_versions SET schema_name = $2, generation = generation + 1 WHERE version = $1`,
+          [version, target],
+        );
+        if (rows[0]!.state === 'active') await pointViews(holder, target, ns);
+      }
+      await holder.query('COMMIT');
+      state = 'done';
+      try {
+        // Readers still in the old tables finish first (DROP waits for their locks).
+        await holder.query(`DROP SCHEMA IF EXISTS ${tenants ? target : serving} CASCADE`);
+      } finally {
+        await release(holder, o);
+      }
+    },
+    async abort() {
+      if (state === 'done') return;
+      state = 'done';
+      try {
+        await holder.query('ROLLBACK');
+        await holder.query(`DROP SCHEMA IF EXISTS ${target} CASCADE`);
+      } finally {
+        await release(holder, o);
+      }
+    },
+  };
+}
+
+function lockKey(o: PostgresBuildOptions): string {
+  return `flowledger.rebuild.${o.namespace}.v${o.version}`;
+}
+
+async function release(holder: PoolClient, o: PostgresBuildOptions): Promise<void> {
+  const unlocked = await holder.query('SELECT pg_advisory_unlock(hashtext($1))', [lockKey(o)]).then(
+    () => true,
+    () => false,
+  );
+  holder.release(!unlocked);
+}

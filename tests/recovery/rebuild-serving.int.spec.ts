@@ -1,0 +1,144 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadStackConfig } from '@flowledger/config';
+import { createLedger } from '@flowledger/ledger';
+import { rebuildProjections } from '@flowledger/projection';
+import { openReadModel, type OpenReadModel } from '../../cli/src/recovery/read-models.js';
+import { readGraphContent } from '../../projectors/src/neo4j/index.js';
+import { readPostgresContent } from '../../projectors/src/postgres/read-model-content.js';
+import { tenantBuildSchema } from '../../projectors/src/postgres/read-model-schema.js';
+import { devToken } from '../support/modeling-client.js';
+import { flow, shape, task } from '../support/proposal-operations.js';
+import { QueryClient } from '../support/query-client.js';
+import { uniqueTenant } from '../support/test-tenant.js';
+import { LiveReadModels } from '../readmodels/support/live-read-models.js';
+import { SteadyClient } from '../readmodels/support/steady-client.js';
+import { flowledger } from './recovery-fixtures.js';
+
+// A rebuild of one tenant of the stack's own read models, as `flowledger rebuild --tenant` does
+// it: built beside the serving rows and nodes, which the Query API (through Envoy) keeps
+// answering from until one transaction replaces them; then a Neo4j drop-and-rebuild of the
+// tenant gives back the same nodes and relationships.
+const config = loadStackConfig();
+const tenant = uniqueTenant('rebuild-serving');
+const client = new SteadyClient(tenant, 'alice', ['editor']);
+const query = new QueryClient(devToken(tenant, 'vera', ['viewer']));
+const live = new LiveReadModels();
+let diagramId: string;
+let version: number;
+const id: Record<string, string> = {};
+
+beforeAll(async () => {
+  ({ diagramId, version } = await client.createDiagram('served during rebuilds'));
+  await propose([
+    shape('s', 'bpmn:StartEvent', 100, 100, 'start'),
+    task('a', 250, 'A'),
+    shape('o', 'bpmn:Task', 250, 300, 'orphan'),
+  ]);
+  await propose([flow('f', id.s!, id.a!)]);
+}, 60_000);
+
+afterAll(async () => {
+  client.close();
+  query.close();
+  await live.close();
+});
+
+describe('rebuilding a tenant of the live read models', () => {
+  it('answers queries from the old rows and nodes while it builds, from the rebuilt ones after', async () => {
+    const correctCount = (await stats()).elementCount;
+    await live.pool.query(
+      `UPDATE ${await live.postgresSchema()}.diagrams SET element_count = 999 WHERE tenant_id = $1 AND diagram_id = $2`,
+      [tenant, diagramId],
+    );
+    const labels = await live.servingLabels();
+    await live.driver.executeQuery(
+      `MATCH (n:${labels.element} {tenant_id: $t, diagram_id: $d, element_id: $id}) SET n.name = 'stale'`,
+      { t: tenant, d: diagramId, id: id.o },
+    );
+    const models: OpenReadModel[] = [];
+    for (const name of ['postgres', 'neo4j'] as const) {
+      models.push(await openReadModel(name, { config, pool: live.pool, clientId: `rebuild-serving-${process.pid}` }));
+    }
+    const during: unknown[] = [];
+
+    try {
+      await rebuildProjections({
+        projections: models.map((m) => m.projection),
+        brokers: config.kafka.brokers,
+        registryUrl: config.schemaRegistry.url,
+        ledger: createLedger({ pool: live.pool }),
+        tenants: [tenant],
+        onPhase: async (phase) => {
+          if (phase !== 'built') return;
+          during.push((await stats()).elementCount, await unreachableNames(), await builtCount());
+          await propose([{ kind: 'updateProperties', elementId: id.a!, properties: { name: 'during the rebuild' } }]);
+        },
+      });
+    } finally {
+      for (const m of models) await m.close();
+    }
+
+    expect(during).toEqual([999, ['stale'], correctCount]);
+    expect((await stats()).elementCount).toBe(correctCount);
+    expect(await unreachableNames()).toEqual(['orphan']);
+    const row = await live.pool.query<{ name: string }>(
+      'SELECT name FROM read_model.elements WHERE tenant_id = $1 AND diagram_id = $2 AND element_id = $3',
+      [tenant, diagramId, id.a],
+    );
+    expect(row.rows).toEqual([{ name: 'during the rebuild' }]);
+    expect(await live.waitForAll(tenant, diagramId, version)).toMatchObject({ postgres: version, neo4j: version });
+  }, 120_000);
+
+  it('gives back the same graph, node by node and relationship by relationship, after a Neo4j drop and rebuild', async () => {
+    const before = await graphContent();
+    const postgresBefore = await readPostgresContent(live.pool, await live.postgresSchema(), tenant, diagramId);
+    expect(before.nodes.size).toBeGreaterThan(3);
+    const graph = await openReadModel('neo4j', { config, pool: live.pool, clientId: `rebuild-serving-${process.pid}` });
+    await graph.projection.sink.reset(tenant);
+    await graph.close();
+    expect((await graphContent()).nodes.size).toBe(0);
+
+    const rebuilt = await flowledger(['rebuild', '--read-model', 'neo4j', '--tenant', tenant]);
+
+    expect(rebuilt.code).toBe(0);
+    expect(await graphContent()).toEqual(before);
+    expect(await readPostgresContent(live.pool, await live.postgresSchema(), tenant, diagramId)).toEqual(
+      postgresBefore,
+    );
+  }, 120_000);
+});
+
+async function propose(operations: Parameters<SteadyClient['propose']>[2]): Promise<void> {
+  const r = await client.propose(diagramId, version, operations);
+  if (r.result !== 'applied') throw new Error(`setup rejected: ${r.rejected.code} ${r.rejected.message}`);
+  version = r.applied.version;
+  Object.assign(id, r.applied.idMap);
+  await live.waitForAll(tenant, diagramId, version);
+}
+
+/** Through Envoy, as a viewer of the tenant: what the Query API answers from Postgres. */
+function stats(): Promise<{ elementCount: number }> {
+  return query.call<{ elementCount: number }>('GetDiagramStats', { diagramId });
+}
+
+/** …and from Neo4j. */
+async function unreachableNames(): Promise<string[]> {
+  const { elements } = await query.call<{ elements: { name: string }[] }>('FindUnreachable', { diagramId });
+  return elements.map((e) => e.name);
+}
+
+/** The element count in the tenant build, beside the serving tables (`rm_postgres_v1_build`). */
+async function builtCount(): Promise<number> {
+  const { rows: active } = await live.pool.query<{ version: number }>(
+    `SELECT version FROM read_model.projection_versions WHERE state = 'active'`,
+  );
+  const { rows } = await live.pool.query<{ element_count: number }>(
+    `SELECT element_count FROM ${tenantBuildSchema(active[0]!.version)}.diagrams WHERE tenant_id = $1 AND diagram_id = $2`,
+    [tenant, diagramId],
+  );
+  return rows[0]!.element_count;
+}
+
+function graphContent() {
+  return live.servingLabels().then((labels) => readGraphContent(live.driver, labels, tenant, diagramId));
+}
