@@ -12,7 +12,7 @@ const expected: DiagramGraph = {
 };
 const stored = (): StoredGraphContent => ({
   appliedVersion: 3,
-  nodes: new Map([
+  nodes: new Map<string, StoredGraphContent['nodes'] extends Map<string, infer N> ? N : never>([
     ['A', { labels: ['Activity', 'FlowNode', 'Task'], properties: { type: 'bpmn:Task', name: 'A' } }],
     // Neo4j stores no nulls: B has no name property at all.
     ['B', { labels: ['Activity', 'FlowNode', 'Task'], properties: { type: 'bpmn:Task' } }],
