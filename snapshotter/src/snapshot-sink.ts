@@ -61,7 +61,9 @@ export function createSnapshotSink(deps: SnapshotSinkDependencies): SnapshotSink
       xmlGz,
       archivePath,
     });
-    deps.onWritten?.(stored!, endTimer());
+    // Timed whether or not anyone listens (`onWritten?.(…, endTimer())` would skip the timer).
+    const seconds = endTimer();
+    deps.onWritten?.(stored!, seconds);
     snapshotSize.observe({ form: 'xml' }, xmlBytes);
     snapshotSize.observe({ form: 'gzip' }, xmlGz.length);
     await announce(stored!).catch((error: unknown) => deps.onAnnounceError?.(error, stored!));
