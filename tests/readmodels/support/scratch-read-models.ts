@@ -2,7 +2,13 @@ import pg from 'pg';
 import neo4j, { type Driver } from 'neo4j-driver';
 import { loadStackConfig } from '@flowledger/config';
 import { createLedger } from '@flowledger/ledger';
-import { replayEvent, startProjector, type Projection, type RunningProjector } from '@flowledger/projection';
+import {
+  replayEvent,
+  startProjector,
+  type Projection,
+  type ProjectorLogger,
+  type RunningProjector,
+} from '@flowledger/projection';
 import {
   currentLabels,
   dropGraphSchema,
@@ -31,14 +37,19 @@ export class ScratchReadModels {
   readonly namespace = `rm_test_${random()}`;
   readonly servingName = `test-${this.namespace}`;
 
-  /** A live projector of `projection` over `tenants`' topics only, checking its lag every half second. */
-  startLive(projection: Projection, ...tenants: string[]): Promise<RunningProjector> {
+  /** A live projector of `projection` over one tenant's topic (or `tenants`'), checking its lag every half second. */
+  startLive(
+    projection: Projection,
+    scope: string | { tenants: string[]; logger?: ProjectorLogger },
+  ): Promise<RunningProjector> {
+    const { tenants, logger } = typeof scope === 'string' ? { tenants: [scope], logger: undefined } : scope;
     return startProjector({
       projection,
       brokers: stack.kafka.brokers,
       registryUrl: stack.schemaRegistry.url,
       ledger: this.ledger,
       tenants,
+      logger,
       discoveryIntervalMs: 500,
       rejoinIntervalMs: 1_000,
       lagIntervalMs: 500,
