@@ -5,6 +5,7 @@ import { ConsoleLogger, Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { Transport, type MicroserviceOptions } from '@nestjs/microservices';
 import pg from 'pg';
+import { onSerializationMismatch } from '@flowledger/bpmn-operations';
 import { createEventCodec } from '@flowledger/events';
 import { createKafkaAdmin, createKafkaPartitionReader, createKafkaProducer } from '@flowledger/kafka';
 import { createLedger, createOutboxPublisher, migrateLedger } from '@flowledger/ledger';
@@ -30,6 +31,9 @@ import { startPresence } from './presence/presence-fanout.js';
 
 // The composition root: every adapter is built here, once, and handed to the modules.
 const config = loadCommandServiceConfig();
+onSerializationMismatch((details) =>
+  logger.error(details, 'incremental serialization differed from the whole document (a change was not marked)'),
+);
 const { stack } = config;
 const clientId = `command-service-${process.pid}`;
 

@@ -14,6 +14,7 @@ declare module 'bpmn-moddle' {
     allTypes: { name: string }[];
     properties: PropertyDescriptor[];
     propertiesByName: Record<string, PropertyDescriptor | undefined>;
+    isGeneric?: boolean;
   }
 
   /** A model element: its properties are plain own fields, e.g. `element.name`, `element.flowElements`. */
@@ -48,6 +49,9 @@ declare module 'bpmn-moddle' {
     fromXML(xml: string, typeName?: string, options?: Record<string, unknown>): Promise<ParseResult>;
     toXML(element: ModdleElement, options?: { format?: boolean }): Promise<{ xml: string }>;
     create(type: string, attrs?: Record<string, unknown>): ModdleElement;
+    /** An element of a namespace the meta-model does not know (serialized as it is). */
+    createAny(name: string, nsUri: string, properties?: Record<string, unknown>): ModdleElement;
+    getPackages(): Array<{ uri: string; prefix: string }>;
     getTypeDescriptor(type: string): { name: string; isAbstract?: boolean } | undefined;
   }
 }

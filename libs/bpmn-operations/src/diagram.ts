@@ -1,5 +1,7 @@
 import { moddle, type ModdleElement } from './model/moddle.js';
 import { OperationError, type OperationViolation } from './operation-error.js';
+import { canSerializeChunked, serializeChunked } from './serialization/chunked-xml.js';
+import { checkedSometimes } from './serialization/self-check.js';
 
 /**
  * A parsed BPMN diagram with the indexes operations need, so that no operation scans the
@@ -40,10 +42,16 @@ export async function parseDiagram(xml: string): Promise<Diagram> {
   return indexDiagram(result.rootElement, new Map(Object.entries(result.elementsById)));
 }
 
-/** Deterministic for a given model: the same diagram always serializes to the same string. */
+/**
+ * Deterministic for a given model: the same diagram always serializes to the same string,
+ * moddle's `toXML({ format: true })`. Only the parts changed since the last call are written
+ * again (serialization/chunked-xml.ts).
+ */
 export async function serializeDiagram(diagram: Diagram): Promise<string> {
-  const { xml } = await moddle.toXML(diagram.definitions, { format: true });
-  return xml;
+  const { definitions } = diagram;
+  const whole = async () => (await moddle.toXML(definitions, { format: true })).xml;
+  const chunked = canSerializeChunked(definitions) ? await serializeChunked(definitions) : undefined;
+  return chunked === undefined ? whole() : checkedSometimes(definitions, chunked, whole);
 }
 
 /** A diagram with one empty process and its BPMNDiagram/BPMNPlane; ids are fixed. */

@@ -2,6 +2,7 @@ import { permanentId, register, type ApplyState } from '../apply-state.js';
 import { invalidOperation } from '../operation-error.js';
 import { addTo } from './element-lists.js';
 import { moddle, type ModdleElement } from './moddle.js';
+import { markChanged } from '../serialization/chunk-cache.js';
 
 /**
  * The process new elements go to when the proposal names no parent: the process the first
@@ -47,6 +48,7 @@ export function processOfParticipant(state: ApplyState, participant: ModdleEleme
   process.$parent = state.diagram.definitions;
   register(state, process);
   participant.processRef = process;
+  markChanged(participant);
   return process;
 }
 

@@ -15,6 +15,7 @@ import { isConcreteBpmnType, moddle, type ModdleElement } from '../model/moddle.
 import type { Bounds, CreateShape } from '../operation.js';
 import { invalidOperation } from '../operation-error.js';
 import { checkStringLength } from '../operation-limits.js';
+import { markChanged } from '../serialization/chunk-cache.js';
 
 /**
  * Creates a flow node, data reference, artifact, lane or participant and its shape.
@@ -97,6 +98,7 @@ function placeParticipant(
     register(state, collaboration);
     const plane = definitions.diagrams?.[0]?.plane as ModdleElement | undefined;
     if (plane?.bpmnElement === process) plane.bpmnElement = collaboration;
+    markChanged(plane);
     participant.processRef = process;
   }
   adopt(collaboration, 'participants', participant);
@@ -154,7 +156,10 @@ function placeBoundaryEvent(state: ApplyState, event: ModdleElement, parent: Mod
 function newLaneSet(state: ApplyState, owner: ModdleElement, property: string, ordinal: number): ModdleElement {
   const laneSet = moddle.create('bpmn:LaneSet', { id: permanentId(state, 'bpmn:LaneSet', ordinal) });
   if (property === 'laneSets') addTo(owner, property, laneSet);
-  else owner.set(property, laneSet);
+  else {
+    owner.set(property, laneSet);
+    markChanged(owner);
+  }
   laneSet.$parent = owner;
   register(state, laneSet);
   return laneSet;
@@ -182,4 +187,5 @@ function listInsertBefore(owner: ModdleElement, property: string, item: ModdleEl
   const list = owner.get(property) as ModdleElement[];
   const index = list.indexOf(before);
   list.splice(index < 0 ? list.length : index, 0, item);
+  markChanged(owner);
 }

@@ -6,6 +6,7 @@ import { removeFrom } from '../model/element-lists.js';
 import type { ModdleElement } from '../model/moddle.js';
 import type { DeleteElements } from '../operation.js';
 import { invalidOperation } from '../operation-error.js';
+import { markChanged } from '../serialization/chunk-cache.js';
 
 /** Lists an element can be held in by its parent. */
 const CONTAINMENT_LISTS = [
@@ -109,7 +110,10 @@ function detach(state: ApplyState, element: ModdleElement): void {
   if (element.$instanceOf('bpmn:SequenceFlow')) {
     removeFrom(element.sourceRef, 'outgoing', element);
     removeFrom(element.targetRef, 'incoming', element);
-    if (element.sourceRef?.default === element) delete element.sourceRef.default;
+    if (element.sourceRef?.default === element) {
+      delete element.sourceRef.default;
+      markChanged(element.sourceRef);
+    }
   }
   if (element.$instanceOf('bpmn:FlowNode')) {
     const container = flowContainerOf(element);

@@ -11,6 +11,7 @@ import { laneAt } from '../model/lanes.js';
 import type { ModdleElement } from '../model/moddle.js';
 import type { Bounds, MoveElements, Point } from '../operation.js';
 import { invalidOperation } from '../operation-error.js';
+import { markChanged } from '../serialization/chunk-cache.js';
 
 /**
  * Moves shapes and edges by `delta` (their labels too). Only the listed elements move: a client
@@ -41,6 +42,7 @@ export function moveElements(state: ApplyState, op: MoveElements): MoveElements 
 }
 
 function translate(di: ModdleElement, delta: Point): void {
+  markChanged(di);
   if (di.bounds) shift(di.bounds as Bounds, delta);
   for (const p of (di.waypoint ?? []) as Point[]) shift(p, delta);
   if (di.label?.bounds) shift(di.label.bounds as Bounds, delta);
@@ -70,6 +72,7 @@ function reparent(state: ApplyState, elements: ModdleElement[], newParent: Moddl
       removeFrom(from, property, moving);
       addTo(container, property, moving);
       moving.$parent = container;
+      markChanged(moving);
       moved.add(moving);
       if (moving.$instanceOf('bpmn:FlowNode')) rejoinLanes(state, moving, from, container, lane);
     }
@@ -92,6 +95,7 @@ function followSequenceFlows(node: ModdleElement, container: ModdleElement): voi
     removeFrom(flow.$parent, 'flowElements', flow);
     addTo(container, 'flowElements', flow);
     flow.$parent = container;
+    markChanged(flow);
   }
 }
 

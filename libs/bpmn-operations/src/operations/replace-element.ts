@@ -5,6 +5,7 @@ import { replaceIn } from '../model/element-lists.js';
 import { isConcreteBpmnType, moddle, typeIsA, type ModdleElement } from '../model/moddle.js';
 import type { ReplaceElement } from '../operation.js';
 import { invalidOperation } from '../operation-error.js';
+import { markChanged } from '../serialization/chunk-cache.js';
 
 /**
  * Changes a flow node's type in place (e.g. bpmn:Task → bpmn:UserTask): same id, DI and
@@ -73,12 +74,19 @@ function swap(state: ApplyState, old: ModdleElement, replacement: ModdleElement)
   state.diagram.elementsById.set(id, replacement);
   const di = state.diagram.diByElementId.get(id);
   if (di) di.bpmnElement = replacement;
+  markChanged(di);
   for (const d of (state.diagram.definitions.diagrams ?? []) as ModdleElement[]) {
     if (d.plane?.bpmnElement === old) d.plane.bpmnElement = replacement;
   }
   for (const child of childrenOf(replacement)) child.$parent = replacement;
-  for (const flow of (replacement.incoming ?? []) as ModdleElement[]) flow.targetRef = replacement;
-  for (const flow of (replacement.outgoing ?? []) as ModdleElement[]) flow.sourceRef = replacement;
+  for (const flow of (replacement.incoming ?? []) as ModdleElement[]) {
+    flow.targetRef = replacement;
+    markChanged(flow);
+  }
+  for (const flow of (replacement.outgoing ?? []) as ModdleElement[]) {
+    flow.sourceRef = replacement;
+    markChanged(flow);
+  }
 
   const container = flowContainerOf(replacement);
   for (const lane of container ? lanesOf(container) : []) replaceIn(lane, 'flowNodeRef', old, replacement);
@@ -86,6 +94,7 @@ function swap(state: ApplyState, old: ModdleElement, replacement: ModdleElement)
     if (e.attachedToRef === old) e.attachedToRef = replacement;
     for (const a of (e.dataOutputAssociations ?? []) as ModdleElement[])
       if (a.targetRef === old) a.targetRef = replacement;
+    markChanged(e);
   }
   for (const connection of [
     ...collaborationItems(state, 'messageFlows'),
@@ -94,5 +103,6 @@ function swap(state: ApplyState, old: ModdleElement, replacement: ModdleElement)
   ]) {
     if (connection.sourceRef === old) connection.sourceRef = replacement;
     if (connection.targetRef === old) connection.targetRef = replacement;
+    markChanged(connection);
   }
 }

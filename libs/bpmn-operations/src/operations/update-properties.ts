@@ -3,6 +3,7 @@ import { enumerationLiterals, moddle, type ModdleElement } from '../model/moddle
 import type { JsonValue, UpdateProperties } from '../operation.js';
 import { invalidOperation } from '../operation-error.js';
 import { checkStringLength } from '../operation-limits.js';
+import { markChanged } from '../serialization/chunk-cache.js';
 
 const PRIMITIVES: Record<string, (v: JsonValue) => boolean> = {
   String: (v) => typeof v === 'string',
@@ -25,6 +26,7 @@ export function updateProperties(state: ApplyState, op: UpdateProperties): Updat
     if (typeof value === 'string') checkStringLength(name, value, state.limits, element.id as string);
     resolved[name] = setProperty(state, element, name, value);
   }
+  markChanged(element);
   state.touched.add(element.id as string);
   return { ...op, elementId: element.id as string, properties: resolved };
 }
