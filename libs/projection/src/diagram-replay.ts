@@ -1,21 +1,13 @@
 import {
-  applyOperations,
   canonicalHash,
   emptyDiagramXml,
   parseDiagram,
+  replayOperations,
   serializeDiagram,
   type Diagram,
-  type OperationLimits,
 } from '@flowledger/bpmn-operations';
 import type { DiagramEvent } from '@flowledger/events';
 import { ProjectionError } from './projection-error.js';
-
-/** An applied event was accepted under the limits of its day; replaying it must never refuse it. */
-const REPLAY_LIMITS: OperationLimits = {
-  maxWaypointsPerConnection: Number.POSITIVE_INFINITY,
-  maxElementsPerDiagram: Number.POSITIVE_INFINITY,
-  maxStringLength: Number.POSITIVE_INFINITY,
-};
 
 export interface ReplayedState {
   diagram: Diagram;
@@ -50,7 +42,7 @@ export async function replayEvent(
       ? ({ elementsById: new Map(), diByElementId: new Map() } as unknown as Diagram)
       : await parseDiagram(emptyDiagramXml()));
   try {
-    await applyOperations(diagram, event.operations, { version: event.version, limits: REPLAY_LIMITS });
+    await replayOperations(diagram, event);
   } catch (error) {
     throw new ProjectionError(
       'REPLAY_FAILED',

@@ -1,21 +1,8 @@
-import {
-  applyOperations,
-  canonicalHash,
-  parseDiagram,
-  serializeDiagram,
-  type OperationLimits,
-} from '@flowledger/bpmn-operations';
+import { canonicalHash, parseDiagram, replayOperations, serializeDiagram } from '@flowledger/bpmn-operations';
 import { logger } from '../../observability/logger.js';
 import type { WorkspaceEntry } from '../diagram-workspace.js';
 import type { LedgerPort } from '../ledger-port.js';
 import type { SnapshotSource } from '../snapshot-source.js';
-
-/** Applied events were accepted under the limits of their day: replaying one must never refuse it. */
-const REPLAY_LIMITS: OperationLimits = {
-  maxWaypointsPerConnection: Number.POSITIVE_INFINITY,
-  maxElementsPerDiagram: Number.POSITIVE_INFINITY,
-  maxStringLength: Number.POSITIVE_INFINITY,
-};
 
 /**
  * A diagram this process has not loaded yet, at `version`: the latest snapshot at or below it
@@ -45,7 +32,7 @@ export async function loadFromSnapshot(
     const model = await parseDiagram(snapshot.xml);
     let xml = snapshot.xml;
     for (const event of tail) {
-      await applyOperations(model, event.operations, { version: event.version, limits: REPLAY_LIMITS });
+      await replayOperations(model, event);
       xml = await serializeDiagram(model);
       const hash = canonicalHash(xml);
       if (hash !== event.resultHash) {

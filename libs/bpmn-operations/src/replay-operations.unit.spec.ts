@@ -1,0 +1,87 @@
+import fc from 'fast-check';
+import { readdirSync, readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { applyOperations } from './apply-operations.js';
+import { parseDiagram, serializeDiagram } from './diagram.js';
+import { OperationError } from './operation-error.js';
+import { DEFAULT_OPERATION_LIMITS } from './operation-limits.js';
+import type { Operation } from './operation.js';
+import { replayOperations } from './replay-operations.js';
+import { operationsOf, randomProposal } from './test-support/random-operations.js';
+
+const MIWG = new URL('../../../tests/fixtures/miwg-reference/', import.meta.url);
+const models = readdirSync(MIWG).filter((f) => f.endsWith('.bpmn'));
+
+const BASE = `<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:bpmndi="http://www.omg.org/spec/BPMN/20100524/DI" xmlns:dc="http://www.omg.org/spec/DD/20100524/DC" id="D" targetNamespace="urn:t">
+  <bpmn:process id="Process_1"><bpmn:task id="Task_2_1" /></bpmn:process>
+  <bpmndi:BPMNDiagram id="BPMNDiagram_1"><bpmndi:BPMNPlane id="BPMNPlane_1" bpmnElement="Process_1">
+    <bpmndi:BPMNShape id="Task_2_1_di" bpmnElement="Task_2_1"><dc:Bounds x="0" y="0" width="100" height="80" /></bpmndi:BPMNShape>
+  </bpmndi:BPMNPlane></bpmndi:BPMNDiagram>
+</bpmn:definitions>`;
+
+const task = (id: string, x: number): Operation => ({
+  kind: 'createShape',
+  id,
+  type: 'bpmn:Task',
+  parentId: '',
+  bounds: { x, y: 200, width: 100, height: 80 },
+  name: id,
+});
+
+describe('replayOperations', () => {
+  it('gives the ids the proposal got, also where a temporary id made a permanent one "taken"', async () => {
+    // given a proposal whose ids collide: Task_2_1 is in the diagram, Task_2_3 is a temporary id
+    const proposed = await parseDiagram(BASE);
+    const change = await applyOperations(proposed, [task('first', 200), task('Task_2_3', 400), task('third', 600)], {
+      version: 2,
+      limits: DEFAULT_OPERATION_LIMITS,
+    });
+    expect(change.idMap).toEqual({ first: 'Task_2_1_2', Task_2_3: 'Task_2_2', third: 'Task_2_3_2' });
+
+    // when its recorded form is replayed on the same base
+    const replayed = await parseDiagram(BASE);
+    await replayOperations(replayed, { operations: change.resolved, idMap: change.idMap, version: 2 });
+
+    // then the diagram is the same, ids and all (applying the resolved operations as a proposal would not be)
+    expect(await serializeDiagram(replayed)).toBe(await serializeDiagram(proposed));
+    const naive = await parseDiagram(BASE);
+    await applyOperations(naive, change.resolved, { version: 2, limits: DEFAULT_OPERATION_LIMITS });
+    expect(await serializeDiagram(naive)).not.toBe(await serializeDiagram(proposed));
+  });
+
+  it('rebuilds every version of random editing sessions exactly', async () => {
+    let replayedChanges = 0;
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom(...models),
+        fc.array(randomProposal, { maxLength: 8 }),
+        async (model, proposals) => {
+          const xml = readFileSync(new URL(model, MIWG), 'utf8');
+          const live = await parseDiagram(xml);
+          const replica = await parseDiagram(xml);
+          for (const [i, steps] of proposals.entries()) {
+            const before = await serializeDiagram(live);
+            const operations = operationsOf(steps, live);
+            if (operations.length === 0) continue;
+            let change;
+            try {
+              change = await applyOperations(live, operations, { version: i + 2, limits: DEFAULT_OPERATION_LIMITS });
+            } catch (error) {
+              if (!(error instanceof OperationError)) throw error;
+              return; // the live copy is half changed now; the property holds up to here
+            }
+            await replayOperations(replica, { operations: change.resolved, idMap: change.idMap, version: i + 2 });
+            replayedChanges++;
+            expect(
+              await serializeDiagram(replica),
+              `after ${JSON.stringify(operations)} on ${before.length} chars`,
+            ).toBe(await serializeDiagram(live));
+          }
+        },
+      ),
+      { numRuns: 120, seed: 7 },
+    );
+    expect(replayedChanges).toBeGreaterThan(100);
+  }, 120_000);
+});
