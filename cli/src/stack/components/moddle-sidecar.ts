@@ -4,6 +4,9 @@ import { isGrpcServing } from '../grpc-health-probe.js';
 
 const SERVICE = 'flowledger.moddle.v1.ModdleSidecarService';
 
+/** Where the sidecar serves /metrics (its config module reads the same variable and default). */
+const metricsPort = () => process.env.FLOWLEDGER_MODDLE_METRICS_PORT ?? '9468';
+
 /** The Moddle Sidecar: stateless bpmn-moddle operations over gRPC, for a Command Service configured to use it. */
 export const moddleSidecar: Component = {
   name: 'moddleSidecar',
@@ -15,6 +18,7 @@ export const moddleSidecar: Component = {
     cmd: process.execPath,
     args: ['--import', 'tsx', join('moddle-sidecar', 'src', 'main.ts')],
     cwd: ctx.root,
+    env: { ...process.env, FLOWLEDGER_MODDLE_METRICS_PORT: metricsPort() },
   }),
   healthy: (ctx) => isGrpcServing(ctx.config.moddle.address, join(ctx.root, 'schemas', 'proto'), { service: SERVICE }),
   startTimeoutSeconds: 30,
