@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs the validator's pytest suite with its own virtualenv (var/venv/validator).
-# The integration tests (tests/test_grpc_service.py) need the server up: `npx flowledger stack up`.
+# tests/test_grpc_service.py needs the stack's server up (`npx flowledger stack up`); the other
+# integration tests start a server of their own on free ports.
 # Extra arguments go to pytest, e.g. `validator-py/run-tests.sh -m "not integration"`.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"

@@ -23,6 +23,9 @@ class ValidatorConfig:
     workers: int
     xsd_dir: Path
     stubs_dir: Path
+    metrics_bind_host: str
+    metrics_port: int
+    log_level: str
 
 
 def load_config(env: Mapping[str, str] = os.environ) -> ValidatorConfig:
@@ -30,12 +33,16 @@ def load_config(env: Mapping[str, str] = os.environ) -> ValidatorConfig:
     var_dir = _REPO_ROOT / "var" / "validator"
     return ValidatorConfig(
         bind_host=env.get("FLOWLEDGER_VALIDATOR_BIND_HOST", "localhost"),
-        port=_positive_int(env, "FLOWLEDGER_VALIDATOR_PORT", 50061),
+        port=_port(env, "FLOWLEDGER_VALIDATOR_PORT", 50061),
         max_xml_bytes=_positive_int(env, "FLOWLEDGER_VALIDATOR_MAX_XML_BYTES", 5 * _MIB),
         max_errors=_positive_int(env, "FLOWLEDGER_VALIDATOR_MAX_ERRORS", 50),
         workers=_positive_int(env, "FLOWLEDGER_VALIDATOR_WORKERS", 2),
         xsd_dir=Path(env.get("FLOWLEDGER_VALIDATOR_XSD_DIR", var_dir / "xsd")),
         stubs_dir=Path(env.get("FLOWLEDGER_VALIDATOR_STUBS_DIR", var_dir / "generated")),
+        # 0.0.0.0 so a Prometheus on another host can scrape it, as for the Node services.
+        metrics_bind_host=env.get("FLOWLEDGER_VALIDATOR_METRICS_BIND_HOST", "0.0.0.0"),
+        metrics_port=_port(env, "FLOWLEDGER_VALIDATOR_METRICS_PORT", 9465),
+        log_level=_log_level(env, "FLOWLEDGER_VALIDATOR_LOG_LEVEL", "INFO"),
     )
 
 
@@ -50,3 +57,20 @@ def _positive_int(env: Mapping[str, str], name: str, default: int) -> int:
     if value <= 0:
         raise ConfigError(f"{name}: expected a positive integer, got {raw!r}")
     return value
+
+
+def _port(env: Mapping[str, str], name: str, default: int) -> int:
+    value = _positive_int(env, name, default)
+    if value > 65535:
+        raise ConfigError(f"{name}: expected a port (1-65535), got {value}")
+    return value
+
+
+_LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+
+
+def _log_level(env: Mapping[str, str], name: str, default: str) -> str:
+    raw = env.get(name) or default
+    if raw.upper() not in _LOG_LEVELS:
+        raise ConfigError(f"{name}: expected one of {', '.join(_LOG_LEVELS)}, got {raw!r}")
+    return raw.upper()

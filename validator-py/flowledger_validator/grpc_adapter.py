@@ -11,6 +11,7 @@ import grpc
 from flowledger.validation.v1 import validation_pb2, validation_pb2_grpc
 
 from flowledger_validator.bpmn_schema import SchemaPool
+from flowledger_validator.validation_observer import ValidationObservation, call_ids
 from flowledger_validator.xsd_validation import (
     ValidationLimits,
     ValidationResult,
@@ -26,10 +27,12 @@ class XsdValidatorService(validation_pb2_grpc.XsdValidatorServiceServicer):
         schemas: SchemaPool,
         limits: ValidationLimits,
         clock: Callable[[], float] = time.perf_counter,
+        observe: Callable[[ValidationObservation], None] = lambda _: None,
     ) -> None:
         self._schemas = schemas
         self._limits = limits
         self._clock = clock
+        self._observe = observe
 
     def Validate(
         self, request: validation_pb2.ValidateRequest, context: grpc.ServicerContext
@@ -37,7 +40,13 @@ class XsdValidatorService(validation_pb2_grpc.XsdValidatorServiceServicer):
         started = self._clock()
         with self._schemas.borrow() as schema:
             result = validate_bpmn_xml(request.xml, schema, self._limits)
-        return _to_response(result, (self._clock() - started) * 1000.0)
+        seconds = self._clock() - started
+        self._observe(
+            ValidationObservation(
+                result, len(request.xml), seconds, call_ids(context.invocation_metadata())
+            )
+        )
+        return _to_response(result, seconds * 1000.0)
 
 
 def add_to_server(service: XsdValidatorService, server: grpc.Server) -> None:

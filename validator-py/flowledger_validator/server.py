@@ -5,12 +5,16 @@ import logging
 import signal
 import sys
 from concurrent.futures import ThreadPoolExecutor
+from typing import Callable
 
 import grpc
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 
 from flowledger_validator.bpmn_schema import SchemaPool, load_bpmn_schema
 from flowledger_validator.config import ValidatorConfig, load_config
+from flowledger_validator.json_log import FIELDS, configure_json_logging
+from flowledger_validator.validation_metrics import ValidationMetrics, serve_metrics
+from flowledger_validator.validation_observer import ValidationObservation, ValidationObserver
 from flowledger_validator.xsd_validation import ValidationLimits
 
 _log = logging.getLogger("flowledger.validator")
@@ -18,27 +22,41 @@ _SHUTDOWN_GRACE_SECONDS = 5
 
 
 def main() -> None:
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     config = load_config()
+    configure_json_logging(config.log_level)
     sys.path.insert(0, str(config.stubs_dir))
-    server, health_service = build_server(config)
+    metrics = ValidationMetrics()
+    # Before the gRPC server: a taken metrics port stops the start instead of going unnoticed.
+    metrics_server, _ = serve_metrics(metrics, config.metrics_bind_host, config.metrics_port)
+    server, health_service = build_server(config, ValidationObserver(metrics, _log))
     server.start()
     _log.info(
-        "XsdValidatorService serving on %s:%d (xsd %s, max %d bytes, %d workers)",
-        config.bind_host, config.port, config.xsd_dir, config.max_xml_bytes, config.workers,
+        "XsdValidatorService serving on %s:%d, metrics on %s:%d/metrics",
+        config.bind_host, config.port, config.metrics_bind_host, config.metrics_port,
+        extra={
+            FIELDS: {
+                "xsd_dir": str(config.xsd_dir),
+                "max_xml_bytes": config.max_xml_bytes,
+                "workers": config.workers,
+            }
+        },
     )
 
     def stop(signum: int, _frame: object) -> None:
         _log.info("signal %d: shutting down", signum)
         health_service.enter_graceful_shutdown()
         server.stop(_SHUTDOWN_GRACE_SECONDS)
+        metrics_server.shutdown()
 
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
     server.wait_for_termination()
 
 
-def build_server(config: ValidatorConfig) -> tuple[grpc.Server, health.HealthServicer]:
+def build_server(
+    config: ValidatorConfig,
+    observe: Callable[[ValidationObservation], None] = lambda _: None,
+) -> tuple[grpc.Server, health.HealthServicer]:
     # Imported late: the generated stubs are found through config.stubs_dir.
     from flowledger_validator import grpc_adapter
 
@@ -56,7 +74,9 @@ def build_server(config: ValidatorConfig) -> tuple[grpc.Server, health.HealthSer
             ("grpc.so_reuseport", 0),
         ],
     )
-    grpc_adapter.add_to_server(grpc_adapter.XsdValidatorService(schemas, limits), server)
+    grpc_adapter.add_to_server(
+        grpc_adapter.XsdValidatorService(schemas, limits, observe=observe), server
+    )
 
     health_service = health.HealthServicer()
     health_pb2_grpc.add_HealthServicer_to_server(health_service, server)

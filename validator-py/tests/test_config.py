@@ -26,3 +26,43 @@ def test_the_environment_overrides_the_defaults() -> None:
 def test_a_bad_value_is_refused_by_name(value: str) -> None:
     with pytest.raises(ConfigError, match="FLOWLEDGER_VALIDATOR_PORT"):
         load_config({"FLOWLEDGER_VALIDATOR_PORT": value})
+
+
+def test_metrics_and_log_defaults() -> None:
+    config = load_config({})
+
+    assert (config.metrics_bind_host, config.metrics_port, config.log_level) == (
+        "0.0.0.0",
+        9465,
+        "INFO",
+    )
+
+
+def test_metrics_and_log_settings_come_from_the_environment() -> None:
+    config = load_config(
+        {
+            "FLOWLEDGER_VALIDATOR_METRICS_PORT": "19465",
+            "FLOWLEDGER_VALIDATOR_METRICS_BIND_HOST": "127.0.0.1",
+            "FLOWLEDGER_VALIDATOR_LOG_LEVEL": "warning",
+        }
+    )
+
+    assert (config.metrics_bind_host, config.metrics_port, config.log_level) == (
+        "127.0.0.1",
+        19465,
+        "WARNING",
+    )
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("FLOWLEDGER_VALIDATOR_METRICS_PORT", "x"),
+        ("FLOWLEDGER_VALIDATOR_METRICS_PORT", "0"),
+        ("FLOWLEDGER_VALIDATOR_METRICS_PORT", "70000"),
+        ("FLOWLEDGER_VALIDATOR_LOG_LEVEL", "loud"),
+    ],
+)
+def test_a_bad_metrics_or_log_setting_is_refused_by_name(name: str, value: str) -> None:
+    with pytest.raises(ConfigError, match=name):
+        load_config({name: value})

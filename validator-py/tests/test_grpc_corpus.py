@@ -7,64 +7,27 @@ happens to run; it is stopped at the end of the module.
 """
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
 import sys
-import time
 from pathlib import Path
 
-import grpc
 import pytest
-from grpc_health.v1 import health_pb2, health_pb2_grpc
 
 from conftest import BROKEN_AT_DEFAULT_LIMITS, INVALID_DIR, MIWG_FILES, ExpectedError
 from flowledger_validator.config import load_config
+from validator_process import MIB, running_validator
 
 sys.path.insert(0, str(load_config().stubs_dir))
 from flowledger.validation.v1 import validation_pb2, validation_pb2_grpc  # noqa: E402
 
 pytestmark = pytest.mark.integration
 
-PROJECT_DIR = Path(__file__).resolve().parents[1]
-START_TIMEOUT_SECONDS = 30
 CALL_TIMEOUT_SECONDS = 10
-MIB = 1024 * 1024
 
 
 @pytest.fixture(scope="module")
 def stub():
-    port = _free_port()
-    log_dir = PROJECT_DIR.parent / "var" / "log"
-    log_dir.mkdir(parents=True, exist_ok=True)
-    log = open(log_dir / "validator-tests.log", "ab")
-    server = subprocess.Popen(
-        [sys.executable, "-m", "flowledger_validator"],
-        cwd=PROJECT_DIR,
-        env={
-            **os.environ,
-            "FLOWLEDGER_VALIDATOR_PORT": str(port),
-            "FLOWLEDGER_VALIDATOR_BIND_HOST": "127.0.0.1",
-            "PYTHONUNBUFFERED": "1",
-        },
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    channel = grpc.insecure_channel(
-        f"127.0.0.1:{port}", options=[("grpc.max_send_message_length", 16 * MIB)]
-    )
-    try:
-        _wait_until_serving(channel, server)
-        yield validation_pb2_grpc.XsdValidatorServiceStub(channel)
-    finally:
-        channel.close()
-        server.terminate()
-        try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
-        log.close()
+    with running_validator("validator-tests.log") as validator:
+        yield validation_pb2_grpc.XsdValidatorServiceStub(validator.channel)
 
 
 def test_the_corpus_folder_holds_models() -> None:
@@ -108,25 +71,3 @@ def test_a_document_over_the_default_cap_is_refused_where_it_crosses_it(stub) ->
 
 def _validate(stub, xml: bytes):
     return stub.Validate(validation_pb2.ValidateRequest(xml=xml), timeout=CALL_TIMEOUT_SECONDS)
-
-
-def _wait_until_serving(channel: grpc.Channel, server: subprocess.Popen) -> None:
-    health = health_pb2_grpc.HealthStub(channel)
-    request = health_pb2.HealthCheckRequest(service="flowledger.validation.v1.XsdValidatorService")
-    deadline = time.monotonic() + START_TIMEOUT_SECONDS
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            pytest.fail(f"validator exited with {server.returncode}; see var/log/validator-tests.log")
-        try:
-            if health.Check(request, timeout=1).status == health_pb2.HealthCheckResponse.SERVING:
-                return
-        except grpc.RpcError:
-            pass
-        time.sleep(0.2)
-    pytest.fail(f"validator not serving after {START_TIMEOUT_SECONDS} s")
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]

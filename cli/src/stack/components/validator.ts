@@ -5,6 +5,9 @@ import { fingerprint, isInstalled, markInstalled } from '../install-marker.js';
 
 const SERVICE = 'flowledger.validation.v1.XsdValidatorService';
 
+/** Where validator-py serves /metrics (its config.py reads the same variable and default). */
+const metricsPort = () => process.env.FLOWLEDGER_VALIDATOR_METRICS_PORT ?? '9465';
+
 /**
  * The XSD Validator (validator-py): a Python gRPC service in its own virtualenv that checks
  * BPMN XML against the OMG BPMN 2.0 XSDs, which it fetches from a pinned Maven Central jar.
@@ -16,10 +19,13 @@ export const validator: Component = {
   startTimeoutSeconds: 30,
 
   async install(ctx) {
+    // Keyed on requirements.txt: a changed pin (or a new package) installs again on the next `stack up`.
     const marker = join(venvDir(ctx), '.flowledger-installed');
     const print = fingerprint(join(projectDir(ctx), 'requirements.txt'));
     if (!isInstalled(marker, print)) {
-      ctx.progress('installing lxml and grpcio into var/venv/validator');
+      ctx.progress(
+        'installing validator-py/requirements.txt (lxml, grpcio, prometheus_client) into var/venv/validator',
+      );
       await ctx.run('python3', ['-m', 'venv', venvDir(ctx)]);
       await ctx.run(python(ctx), ['-m', 'pip', 'install', '--quiet', '-r', join(projectDir(ctx), 'requirements.txt')]);
       markInstalled(marker, print);
@@ -39,6 +45,7 @@ export const validator: Component = {
         ...process.env,
         FLOWLEDGER_VALIDATOR_PORT: String(ctx.config.validator.port),
         FLOWLEDGER_VALIDATOR_BIND_HOST: ctx.config.host,
+        FLOWLEDGER_VALIDATOR_METRICS_PORT: metricsPort(),
         // Logs go to var/log/validator.log as they happen.
         PYTHONUNBUFFERED: '1',
       },
