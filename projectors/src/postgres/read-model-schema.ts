@@ -125,6 +125,7 @@ export async function switchViews(client: Queryable, version: number, ns = READ_
 
 /** Re-creates the namespace's views over `schema` (in the caller's transaction, so readers switch at commit). */
 export async function pointViews(client: Queryable, schema: string, ns = READ_MODEL_SCHEMA): Promise<void> {
+  await lockViews(client, ns);
   for (const relation of READ_MODEL_RELATIONS) {
     // Dropped and re-created: a new version may have different columns. security_invoker makes
     // the querying role's RLS apply through the view (a view otherwise runs as its owner).
@@ -133,5 +134,34 @@ export async function pointViews(client: Queryable, schema: string, ns = READ_MO
       `CREATE VIEW ${ns}.${relation} WITH (security_invoker = true) AS SELECT * FROM ${schema}.${relation}`,
     );
     await client.query(`GRANT SELECT ON ${ns}.${relation} TO ${TENANT_READER_ROLE}`);
+  }
+}
+
+/**
+ * Takes every existing view of the namespace at once, before they are dropped one by one. A
+ * reader's query locks the views it reads in its own order; taking them in another order while
+ * waiting would let a reader and the switch wait for each other (a deadlock, which Postgres ends
+ * by failing one of them). So the switch never waits holding some: NOWAIT, and on a conflict
+ * it lets go of what it took (a savepoint) and tries again a moment later.
+ */
+async function lockViews(client: Queryable, ns: string, attempts = 250): Promise<void> {
+  const { rows } = await client.query(
+    `SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+     WHERE n.nspname = $1 AND c.relkind = 'v' AND c.relname = ANY($2)`,
+    [ns, [...READ_MODEL_RELATIONS]],
+  );
+  const views = (rows as Array<{ relname: string }>).map((r) => `${ns}.${r.relname}`);
+  if (views.length === 0) return;
+  for (let attempt = 1; ; attempt++) {
+    await client.query('SAVEPOINT lock_views');
+    try {
+      await client.query(`LOCK TABLE ${views.join(', ')} IN ACCESS EXCLUSIVE MODE NOWAIT`);
+      await client.query('RELEASE SAVEPOINT lock_views');
+      return;
+    } catch (error) {
+      await client.query('ROLLBACK TO SAVEPOINT lock_views');
+      if ((error as { code?: string }).code !== '55P03' || attempt >= attempts) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
   }
 }
