@@ -1,7 +1,16 @@
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['**/node_modules/**', 'var/**', '**/dist/**', 'validator-py/**', 'web/src/gen/**'] },
+  {
+    ignores: [
+      '**/node_modules/**',
+      'var/**',
+      '**/dist/**',
+      'validator-py/**',
+      'web/src/gen/**',
+      'command-service/src/gen/**',
+    ],
+  },
   ...tseslint.configs.recommended,
   {
     rules: {

@@ -12,6 +12,10 @@ if (!projectRoot) {
   console.error('usage: node scripts/typecheck-project.mjs <project folder>');
   process.exit(2);
 }
+// The command service's gRPC types are generated (git-ignored), and other projects import its files.
+spawnSync(process.execPath, [join(root, 'command-service', 'scripts', 'generate-grpc-types.mjs')], {
+  stdio: 'inherit',
+});
 const dir = join(root, 'var', 'typecheck');
 mkdirSync(dir, { recursive: true });
 const fromDir = (path) => relative(dir, join(root, path));

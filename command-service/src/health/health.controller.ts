@@ -2,7 +2,9 @@ import { Controller, Inject } from '@nestjs/common';
 import { GrpcMethod, RpcException } from '@nestjs/microservices';
 import { status as GrpcStatus } from '@grpc/grpc-js';
 import { Observable } from 'rxjs';
-import { SERVING_STATUS_BOARD, type HealthCheckRequest, type HealthCheckResponse } from './health.grpc.js';
+import type { HealthCheckRequest__Output as HealthCheckRequest } from '../gen/grpc/health/v1/HealthCheckRequest.js';
+import type { HealthCheckResponse__Output as HealthCheckResponse } from '../gen/grpc/health/v1/HealthCheckResponse.js';
+import { SERVING_STATUS_BOARD } from './health.grpc.js';
 import type { ServingStatusBoard } from './serving-status-board.js';
 
 /** `grpc.health.v1.Health`, answered from the ServingStatusBoard. */

@@ -6,12 +6,3 @@ export const HEALTH_GRPC = {
 
 /** Injection token of the ServingStatusBoard (tsx emits no decorator metadata, so tokens are explicit). */
 export const SERVING_STATUS_BOARD = Symbol('ServingStatusBoard');
-
-export interface HealthCheckRequest {
-  service?: string;
-}
-
-/** Enum values arrive and leave as names: the loader runs with `enums: String`. */
-export interface HealthCheckResponse {
-  status: 'UNKNOWN' | 'SERVING' | 'NOT_SERVING' | 'SERVICE_UNKNOWN';
-}

@@ -5,7 +5,13 @@ import { Observable } from 'rxjs';
 import { operationFromProto, operationToProto } from '@flowledger/bpmn-operations';
 import { authenticate, AuthenticationError, type Caller, type TokenVerifier } from '@flowledger/auth';
 import { logger } from '../observability/logger.js';
-import { MODELING_DEPENDENCIES, timestamp, type ProposeResponseWire } from './modeling.grpc.js';
+import type { CreateDiagramRequest__Output } from '../gen/flowledger/modeling/v1/CreateDiagramRequest.js';
+import type { GetDiagramRequest__Output } from '../gen/flowledger/modeling/v1/GetDiagramRequest.js';
+import type { ListVersionsRequest__Output } from '../gen/flowledger/modeling/v1/ListVersionsRequest.js';
+import type { ProposeRequest__Output } from '../gen/flowledger/modeling/v1/ProposeRequest.js';
+import type { ProposeResponse } from '../gen/flowledger/modeling/v1/ProposeResponse.js';
+import type { SubscribeRequest__Output } from '../gen/flowledger/modeling/v1/SubscribeRequest.js';
+import { MODELING_DEPENDENCIES, timestamp } from './modeling.grpc.js';
 import { createDiagram, type CreateDiagramDependencies } from './proposals/create-diagram.handler.js';
 import { propose } from './proposals/propose.handler.js';
 import type { DiagramQueries } from './queries/diagram-queries.js';
@@ -26,15 +32,12 @@ export class ModelingController {
   constructor(@Inject(MODELING_DEPENDENCIES) private readonly deps: ModelingDependencies) {}
 
   @GrpcMethod('ModelingService', 'CreateDiagram')
-  async createDiagram(request: { name: string; xml: string; transactionId: string }, metadata: Metadata) {
+  async createDiagram(request: CreateDiagramRequest__Output, metadata: Metadata) {
     return this.call(metadata, (caller) => createDiagram(caller, request, this.deps));
   }
 
   @GrpcMethod('ModelingService', 'Propose')
-  async propose(
-    request: { diagramId: string; baseVersion: number; transactionId: string; operations: unknown[] },
-    metadata: Metadata,
-  ): Promise<ProposeResponseWire> {
+  async propose(request: ProposeRequest__Output, metadata: Metadata): Promise<ProposeResponse> {
     return this.call(metadata, async (caller) => {
       try {
         const operations = request.operations.map((op, index) => {
@@ -68,7 +71,7 @@ export class ModelingController {
   }
 
   @GrpcMethod('ModelingService', 'GetDiagram')
-  async getDiagram(request: { diagramId: string; version: number }, metadata: Metadata) {
+  async getDiagram(request: GetDiagramRequest__Output, metadata: Metadata) {
     return this.call(metadata, (caller) => this.deps.queries.getDiagram(caller, request.diagramId, request.version));
   }
 
@@ -83,7 +86,7 @@ export class ModelingController {
   }
 
   @GrpcMethod('ModelingService', 'ListVersions')
-  async listVersions(request: { diagramId: string }, metadata: Metadata) {
+  async listVersions(request: ListVersionsRequest__Output, metadata: Metadata) {
     return this.call(metadata, async (caller) => ({
       versions: (await this.deps.queries.listVersions(caller, request.diagramId)).map((v) => ({
         ...v,
@@ -93,7 +96,7 @@ export class ModelingController {
   }
 
   @GrpcMethod('ModelingService', 'Subscribe')
-  subscribe(request: { diagramId: string; fromVersion: number }, metadata: Metadata): Observable<unknown> {
+  subscribe(request: SubscribeRequest__Output, metadata: Metadata): Observable<unknown> {
     return new Observable((subscriber) => {
       const abort = new AbortController();
       void this.call(metadata, async (caller) => {

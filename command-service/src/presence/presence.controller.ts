@@ -3,6 +3,10 @@ import { GrpcMethod, RpcException } from '@nestjs/microservices';
 import { status as GrpcStatus, type Metadata } from '@grpc/grpc-js';
 import { Observable } from 'rxjs';
 import { authenticate, AuthenticationError, isAllowed, type Caller, type TokenVerifier } from '@flowledger/auth';
+import type { UpdatePresenceRequest__Output } from '../gen/flowledger/modeling/v1/UpdatePresenceRequest.js';
+import type { UpdatePresenceResponse } from '../gen/flowledger/modeling/v1/UpdatePresenceResponse.js';
+import type { WatchPresenceRequest__Output } from '../gen/flowledger/modeling/v1/WatchPresenceRequest.js';
+import type { WatchPresenceResponse } from '../gen/flowledger/modeling/v1/WatchPresenceResponse.js';
 import { timestamp } from '../modeling/modeling.grpc.js';
 import { RequestError } from '../modeling/request-error.js';
 import { logger } from '../observability/logger.js';
@@ -30,10 +34,7 @@ export class PresenceController {
   constructor(@Inject(PRESENCE_DEPENDENCIES) private readonly deps: PresenceDependencies) {}
 
   @GrpcMethod('PresenceService', 'UpdatePresence')
-  async updatePresence(
-    request: { diagramId: string; selectedElementIds: string[]; leaving: boolean },
-    metadata: Metadata,
-  ) {
+  async updatePresence(request: UpdatePresenceRequest__Output, metadata: Metadata): Promise<UpdatePresenceResponse> {
     return this.call(metadata, async (caller) => {
       await this.authorize(caller, request.diagramId);
       const selected = request.selectedElementIds ?? [];
@@ -53,7 +54,7 @@ export class PresenceController {
   }
 
   @GrpcMethod('PresenceService', 'WatchPresence')
-  watchPresence(request: { diagramId: string }, metadata: Metadata): Observable<unknown> {
+  watchPresence(request: WatchPresenceRequest__Output, metadata: Metadata): Observable<WatchPresenceResponse> {
     return new Observable((subscriber) => {
       const abort = new AbortController();
       let watcher: Caller | undefined;
