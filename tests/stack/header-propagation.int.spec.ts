@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -116,6 +117,19 @@ describe('request metadata through Envoy', () => {
         requestId: s.headers['x-request-id'],
       })),
     );
+  });
+
+  it("validator-py's JSON log line for each change names the tenant, diagram, transaction and request", () => {
+    // The stack's validator writes to var/log/validator.log: one line per validation.
+    const lines = readFileSync(join(repoRoot, 'var', 'log', 'validator.log'), 'utf8')
+      .split('\n')
+      .filter((line) => line.startsWith('{'))
+      .map((line) => JSON.parse(line) as Record<string, unknown>)
+      .filter((entry) => entry.msg === 'validated' && entry.diagram_id === diagramId);
+    expect(lines.map((l) => ({ tenant: l.tenant_id, request: l.request_id, result: l.result }))).toEqual(
+      sent.map((s) => ({ tenant, request: s.headers['x-request-id'], result: 'valid' })),
+    );
+    expect(lines.every((l) => typeof l.transaction_id === 'string' && l.transaction_id !== '')).toBe(true);
   });
 
   it("each record's Kafka headers carry the request's traceparent (its trace id at least)", () => {

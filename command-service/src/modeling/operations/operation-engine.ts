@@ -1,4 +1,5 @@
 import type { Diagram, Operation, OperationLimits } from '@flowledger/bpmn-operations';
+import type { CallIds } from '../call-ids.js';
 import type { WorkspaceEntry } from '../diagram-workspace.js';
 
 /** The result of applying a proposal's operations to the current diagram. */
@@ -20,6 +21,6 @@ export interface OperationEngine {
   apply(
     entry: WorkspaceEntry,
     operations: Operation[],
-    context: { version: number; limits: OperationLimits },
+    context: { version: number; limits: OperationLimits; ids?: CallIds },
   ): Promise<EngineResult>;
 }

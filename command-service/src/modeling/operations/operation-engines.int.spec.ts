@@ -62,16 +62,24 @@ describe('a command service configured with FLOWLEDGER_MODDLE_MODE=sidecar', () 
   afterAll(() => service?.stop());
 
   it('applies proposals through the sidecar', async () => {
-    const client = new ModelingClient(devToken(`sidecar${Date.now().toString(36)}`, 'alice', ['editor']), {
-      address: service.address,
-    });
+    const tenant = `sidecar${Date.now().toString(36)}`;
+    const client = new ModelingClient(devToken(tenant, 'alice', ['editor']), { address: service.address });
     const { diagramId } = await client.createDiagram('via sidecar');
-    const result = await client.propose(diagramId, 1, smallChange);
+    const transactionId = `tx-sidecar-${Date.now().toString(36)}`;
+    const result = await client.propose(diagramId, 1, smallChange, transactionId);
     expect(result.result).toBe('applied');
     if (result.result !== 'applied') return;
     expect(result.applied.idMap).toEqual({ 'new-task': 'Task_2_1' });
     expect((await client.getDiagram(diagramId)).xml).toContain('name="Renamed"');
     client.close();
     expect(service.log()).toMatch(/operations sidecar/);
+    // The sidecar's JSON log line of that apply names the proposal (the ids go along as metadata).
+    const applies = readFileSync(join(root, 'var', 'log', 'moddleSidecar.log'), 'utf8')
+      .split('\n')
+      .filter((line) => line.includes(transactionId))
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(applies).toEqual([
+      expect.objectContaining({ tenant_id: tenant, diagram_id: diagramId, transaction_id: transactionId, version: 2 }),
+    ]);
   });
 });

@@ -10,6 +10,7 @@ import {
   type ProtoObject,
 } from '@flowledger/bpmn-operations';
 import { timed } from '../../observability/metrics.js';
+import { callMetadata, type CallIds } from '../call-ids.js';
 import type { OperationEngine } from './operation-engine.js';
 
 interface ApplyResponse {
@@ -20,6 +21,7 @@ interface ApplyResponse {
 type SidecarStub = grpc.Client & {
   Apply(
     request: unknown,
+    metadata: grpc.Metadata,
     options: grpc.CallOptions,
     callback: (e: grpc.ServiceError | null, r?: ApplyResponse) => void,
   ): void;
@@ -49,18 +51,18 @@ export function createSidecarEngine(
   };
   const stub = new loaded.flowledger.moddle.v1.ModdleSidecarService(address, grpc.credentials.createInsecure());
 
-  const call = (request: unknown) =>
+  const call = (request: unknown, ids: CallIds | undefined) =>
     new Promise<ApplyResponse>((resolve, reject) =>
-      stub.Apply(request, { deadline: new Date(Date.now() + timeoutMs) }, (error, response) =>
+      stub.Apply(request, callMetadata(ids), { deadline: new Date(Date.now() + timeoutMs) }, (error, response) =>
         error || !response ? reject(error ?? new Error('moddle sidecar: empty response')) : resolve(response),
       ),
     );
 
   return {
     name: 'sidecar',
-    async apply(entry, operations, { version, limits }) {
+    async apply(entry, operations, { version, limits, ids }) {
       const response = await timed('apply', () =>
-        call({ xml: entry.xml, version, operations: operations.map(operationToProto), limits }),
+        call({ xml: entry.xml, version, operations: operations.map(operationToProto), limits }, ids),
       );
       if (response.rejected) {
         const code = response.rejected.code.replace(/^REJECT_CODE_/, '');

@@ -69,7 +69,14 @@ export async function createDiagram(
     );
   }
   const xml = await serializeDiagram(model);
-  const verdict = await deps.validation.xsd(xml);
+  const diagramId = deps.newDiagramId();
+  const verdict = await deps.validation.xsd(xml, {
+    tenantId: caller.tenantId,
+    diagramId,
+    transactionId: command.transactionId,
+    requestId: caller.requestId,
+    traceparent: caller.traceparent,
+  });
   if (!verdict.valid) {
     const first = verdict.violations[0];
     throw new RequestError(
@@ -90,7 +97,7 @@ export async function createDiagram(
     eventSchemaVersion: DIAGRAM_EVENT_SCHEMA_VERSION,
     eventType: 'DIAGRAM_CREATED',
     tenantId: caller.tenantId,
-    diagramId: deps.newDiagramId(),
+    diagramId,
     diagramName: command.name,
     version: 1,
     baseVersion: 0,

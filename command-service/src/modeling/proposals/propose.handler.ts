@@ -113,11 +113,18 @@ async function proposeUnmeasured(
     const version = entry.version + 1;
     // From here on the cached model may be half-changed: any failure drops it, to be re-parsed.
     try {
-      const change = await deps.engine.apply(entry, command.operations, { version, limits: settings.limits });
+      const ids = {
+        tenantId: caller.tenantId,
+        diagramId: command.diagramId,
+        transactionId: command.transactionId,
+        requestId: caller.requestId,
+        traceparent: caller.traceparent,
+      };
+      const change = await deps.engine.apply(entry, command.operations, { version, limits: settings.limits, ids });
       const { xml, model } = change;
       // XSD (validator-py, another process) and bpmnlint (this process) are independent: lint
       // the model while the validator reads the XML. The XSD verdict still decides first.
-      const xsdRun = timed('xsd', () => deps.validation.xsd(xml));
+      const xsdRun = timed('xsd', () => deps.validation.xsd(xml, ids));
       const lintRun = timed('lint', () => deps.validation.lint(caller.tenantId, model.definitions));
       lintRun.catch(() => undefined); // awaited below, unless the XSD verdict rejects first
       const verdict = await xsdRun;

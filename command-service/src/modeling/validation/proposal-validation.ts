@@ -10,8 +10,8 @@ export function createProposalValidation(
   lintPerTenant: Record<string, LintConfig>,
 ): ValidationPort {
   return {
-    async xsd(xml) {
-      const verdict = await xsd.validate(xml);
+    async xsd(xml, ids) {
+      const verdict = await xsd.validate(xml, ids);
       xsdValidatorLatency.observe(verdict.durationMs / 1000);
       return verdict;
     },

@@ -1,8 +1,9 @@
+import type { CallIds } from '../call-ids.js';
 import type { Violation } from '../rejection.js';
 import type { LintResult } from './bpmn-lint.js';
 
 /** The two validators of a proposal's result: the OMG XSDs (validator-py) and bpmnlint. */
 export interface ValidationPort {
-  xsd(xml: string): Promise<{ valid: boolean; violations: Violation[] }>;
+  xsd(xml: string, ids?: CallIds): Promise<{ valid: boolean; violations: Violation[] }>;
   lint(tenantId: string, definitions: unknown): Promise<LintResult>;
 }

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
+import { callMetadata, type CallIds } from '../call-ids.js';
 import { violation, type Violation } from '../rejection.js';
 
 export interface XsdVerdict {
@@ -12,6 +13,7 @@ export interface XsdVerdict {
 interface ValidatorStub extends grpc.Client {
   Validate(
     request: { xml: Buffer },
+    metadata: grpc.Metadata,
     options: grpc.CallOptions,
     callback: (
       error: grpc.ServiceError | null,
@@ -47,10 +49,12 @@ export class XsdValidatorClient {
     this.stub = new Stub(address, grpc.credentials.createInsecure());
   }
 
-  validate(xml: string): Promise<XsdVerdict> {
+  /** `ids` go along as metadata, so the validator's log lines name the proposal. */
+  validate(xml: string, ids?: CallIds): Promise<XsdVerdict> {
     return new Promise((resolve, reject) => {
       this.stub.Validate(
         { xml: Buffer.from(xml, 'utf8') },
+        callMetadata(ids),
         { deadline: new Date(Date.now() + this.timeoutMs) },
         (error, response) => {
           if (error || !response) return reject(error ?? new Error('validator: empty response'));
