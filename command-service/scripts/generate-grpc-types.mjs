@@ -12,6 +12,7 @@ const out = join(serviceDir, 'src', 'gen');
 const protos = [
   'flowledger/modeling/v1/modeling.proto',
   'flowledger/modeling/v1/presence.proto',
+  'flowledger/modeling/v1/review.proto',
   'grpc/health/v1/health.proto',
 ];
 
