@@ -15,7 +15,14 @@ export { createEventCodec, type EventCodec, type EventCodecOptions } from './eve
 export { EventError, type EventErrorCode } from './event-error.js';
 export { AVRO_CONFLUENT_CONTENT_TYPE, buildEventHeaders, type EventHeaderInput } from './event-headers.js';
 export { computeResultHash } from './result-hash.js';
-export { diagramEventsSubject, diagramEventsTopic, snapshotsSubject, snapshotsTopic } from './topics.js';
+export {
+  auditSubject,
+  auditTopic,
+  diagramEventsSubject,
+  diagramEventsTopic,
+  snapshotsSubject,
+  snapshotsTopic,
+} from './topics.js';
 export { createSnapshotCodec, type SnapshotCodec } from './snapshot-codec.js';
 export {
   SNAPSHOT_CREATED_SCHEMA_FILE,
@@ -27,3 +34,15 @@ export {
   type SnapshotCreated,
   type SnapshotCreatedAvro,
 } from './snapshot-created.js';
+export { createAuditCodec, type AuditCodec } from './audit-codec.js';
+export {
+  AUDIT_ENTRY_SCHEMA_FILE,
+  AUDIT_ENTRY_SCHEMA_VERSION,
+  auditEntryAvroType,
+  auditEntryFromAvro,
+  auditEntryToAvro,
+  loadAuditEntrySchema,
+  type AuditEntryAction,
+  type AuditEntryAvro,
+  type AuditEntryEvent,
+} from './audit-entry.js';

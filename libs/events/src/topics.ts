@@ -24,3 +24,12 @@ export function snapshotsTopic(tenantId: string): string {
 export function snapshotsSubject(tenantId: string): string {
   return `${snapshotsTopic(tenantId)}-value`;
 }
+
+/** The audit log of agents' proposals under review (command service), keyed by diagram id. */
+export function auditTopic(tenantId: string): string {
+  return diagramEventsTopic(tenantId).replace(/\.diagram-events$/, '.audit');
+}
+
+export function auditSubject(tenantId: string): string {
+  return `${auditTopic(tenantId)}-value`;
+}

@@ -1,11 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { buildEventHeaders } from './event-headers.js';
-import { diagramEventsSubject, diagramEventsTopic } from './topics.js';
+import { auditSubject, auditTopic, diagramEventsSubject, diagramEventsTopic } from './topics.js';
 
 describe('topic and subject names', () => {
   it('names the tenant topic and its TopicNameStrategy value subject', () => {
     expect(diagramEventsTopic('acme')).toBe('flowledger.acme.diagram-events');
     expect(diagramEventsSubject('acme')).toBe('flowledger.acme.diagram-events-value');
+  });
+
+  it('names the tenant audit topic and its subject', () => {
+    expect(auditTopic('acme')).toBe('flowledger.acme.audit');
+    expect(auditSubject('acme')).toBe('flowledger.acme.audit-value');
+    expect(() => auditTopic('a.b')).toThrow(/cannot name a topic/);
   });
 
   it.each(['', 'a.b', 'a b', 'ä', 'x'.repeat(101)])('refuses the tenant id %j, which cannot name a topic', (tenant) => {
