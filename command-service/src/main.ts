@@ -6,7 +6,7 @@ import { NestFactory } from '@nestjs/core';
 import { Transport, type MicroserviceOptions } from '@nestjs/microservices';
 import pg from 'pg';
 import { onSerializationMismatch } from '@flowledger/bpmn-operations';
-import { createEventCodec } from '@flowledger/events';
+import { createAuditCodec, createEventCodec } from '@flowledger/events';
 import { createKafkaAdmin, createKafkaPartitionReader, createKafkaProducer } from '@flowledger/kafka';
 import { createLedger, createOutboxPublisher, migrateLedger } from '@flowledger/ledger';
 import { rememberVerified, verifyToken } from '@flowledger/oidc';
@@ -28,6 +28,13 @@ import { serveMetrics } from './observability/metrics.js';
 import { PRESENCE_GRPC } from './presence/presence.grpc.js';
 import { DEFAULT_PRESENCE_SETTINGS } from './presence/presence-hub.js';
 import { startPresence } from './presence/presence-fanout.js';
+import { propose, type ProposeDependencies } from './modeling/proposals/propose.handler.js';
+import { createAuditPublisher } from './reviews/audit-publisher.js';
+import { ReviewCommands } from './reviews/review-commands.js';
+import { createReviewGate } from './reviews/review-gate.js';
+import { migrateReviews } from './reviews/review-migrations.js';
+import { createPostgresReviewStore } from './reviews/review-store.postgres.js';
+import { REVIEW_GRPC } from './reviews/review.grpc.js';
 
 // The composition root: every adapter is built here, once, and handed to the modules.
 const config = loadCommandServiceConfig();
@@ -40,14 +47,17 @@ const clientId = `command-service-${process.pid}`;
 const pool = new pg.Pool({ connectionString: stack.postgres.url, max: 20 });
 pool.on('error', (error) => logger.warn({ err: error }, 'idle Postgres connection failed'));
 await migrateLedger(pool);
+await migrateReviews(pool);
 
 const kafka = { brokers: stack.kafka.brokers, clientId };
+const producer = createKafkaProducer(kafka);
+const admin = createKafkaAdmin(kafka);
 const publisher = createOutboxPublisher({
   pool,
   codec: createEventCodec({ registryUrl: stack.schemaRegistry.url }),
-  producer: createKafkaProducer(kafka),
+  producer,
   reader: createKafkaPartitionReader(kafka),
-  admin: createKafkaAdmin(kafka),
+  admin,
   partitions: config.topicPartitions,
 });
 // Recovery: whatever was committed but not published (a crash, a Kafka outage) goes out in order.
@@ -73,17 +83,41 @@ const verify = rememberVerified((jwt) => verifyToken(jwt, { issuer: stack.oidc.i
 const xsd = new XsdValidatorClient(stack.validator.address, config.protoDir);
 const sidecar =
   config.moddleMode === 'sidecar' ? createSidecarEngine(stack.moddle.address, config.protoDir) : undefined;
+const proposals: ProposeDependencies = {
+  ledger,
+  engine: sidecar ?? inProcessEngine,
+  validation: createProposalValidation(xsd, config.lintPerTenant),
+  workspace: new DiagramWorkspace(),
+  settings: config.modeling,
+  now: () => new Date(),
+  snapshots: createPostgresSnapshotSource(pool),
+};
+// Agents with a human in the loop (src/reviews): the audit table is the audit topic's outbox.
+const audit = createAuditPublisher({
+  pool,
+  codec: createAuditCodec({ registryUrl: stack.schemaRegistry.url }),
+  producer,
+  admin,
+  partitions: config.topicPartitions,
+  onError: (error, tenantId) => logger.warn({ err: error, tenant_id: tenantId }, 'audit entries not published yet'),
+});
+const auditRelay = audit.startRelay({
+  intervalMs: 5_000,
+  onError: (error) => logger.warn({ err: error }, 'audit relay sweep failed'),
+});
+const reviewStore = createPostgresReviewStore(pool);
+const reviewAdapters = {
+  store: reviewStore,
+  published: (tenantId: string) => audit.schedule(tenantId),
+  now: () => new Date(),
+  newId: () => randomUUID(),
+};
 
 const app = await NestFactory.createMicroservice<MicroserviceOptions>(
   AppModule.forRoot(
     {
-      ledger,
-      engine: sidecar ?? inProcessEngine,
-      validation: createProposalValidation(xsd, config.lintPerTenant),
-      workspace: new DiagramWorkspace(),
-      settings: config.modeling,
-      now: () => new Date(),
-      snapshots: createPostgresSnapshotSource(pool),
+      ...proposals,
+      review: createReviewGate({ ...reviewAdapters, policy: config.agentReviewPolicy, ledger }),
       newDiagramId: () => randomUUID(),
       queries: new DiagramQueries(ledger, feed),
       verifyToken: verify,
@@ -92,6 +126,15 @@ const app = await NestFactory.createMicroservice<MicroserviceOptions>(
       hub: presence.hub,
       verifyToken: verify,
       diagramExists: async (tenantId, diagramId) => (await ledger.currentVersion(tenantId, diagramId)) !== undefined,
+    },
+    {
+      // An approved proposal goes through the write path again, without the review hook.
+      commands: new ReviewCommands({
+        ...reviewAdapters,
+        propose: (caller, command) => propose(caller, command, proposals),
+        currentVersion: (tenantId, diagramId) => ledger.currentVersion(tenantId, diagramId),
+      }),
+      verifyToken: verify,
     },
   ),
   {
@@ -104,8 +147,10 @@ const app = await NestFactory.createMicroservice<MicroserviceOptions>(
       // check and is refused as LIMIT_EXCEEDED naming the limit, not by the transport.
       maxReceiveMessageLength: 2 * config.modeling.limits.maxXmlBytes + 1024 * 1024,
       // Presence shares the modeling package: each package once, or its services register twice.
-      package: [...new Set([HEALTH_GRPC, MODELING_GRPC, PRESENCE_GRPC].map((s) => s.package))],
-      protoPath: [HEALTH_GRPC, MODELING_GRPC, PRESENCE_GRPC].map((s) => join(config.protoDir, s.protoFile)),
+      package: [...new Set([HEALTH_GRPC, MODELING_GRPC, PRESENCE_GRPC, REVIEW_GRPC].map((s) => s.package))],
+      protoPath: [HEALTH_GRPC, MODELING_GRPC, PRESENCE_GRPC, REVIEW_GRPC].map((s) =>
+        join(config.protoDir, s.protoFile),
+      ),
       loader: {
         includeDirs: [config.protoDir],
         keepCase: false,
@@ -130,6 +175,7 @@ for (const signal of ['SIGTERM', 'SIGINT'] as const) {
       await app.close();
       metrics.close();
       await relay.stop();
+      await auditRelay.stop();
       await changes.stop();
       await presence.stop();
       xsd.close();

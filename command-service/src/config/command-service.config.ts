@@ -4,6 +4,7 @@ import { loadStackConfig, type StackConfig } from '@flowledger/config';
 import type { ModelingSettings } from '../modeling/modeling-settings.js';
 import { DEFAULT_PROPOSAL_LIMITS } from '../modeling/proposals/proposal-limits.js';
 import type { LintConfig } from '../modeling/validation/lint-config.js';
+import { agentReviewPolicySchema, type AgentReviewPolicy } from '../reviews/review-policy.js';
 
 const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
 const limits = DEFAULT_PROPOSAL_LIMITS;
@@ -33,6 +34,25 @@ const schema = z.object({
         return z.NEVER;
       }
     }),
+  /** Per tenant, whether agents' proposals wait for a reviewer: `{"acme": "review"}`; unnamed tenants are `direct`. */
+  FLOWLEDGER_AGENT_REVIEW_POLICY: z
+    .string()
+    .default('{}')
+    .transform((text, ctx) => {
+      let json: unknown;
+      try {
+        json = JSON.parse(text);
+      } catch (error) {
+        ctx.addIssue({ code: z.ZodIssueCode.custom, message: `not JSON: ${(error as Error).message}` });
+        return z.NEVER;
+      }
+      const policy = agentReviewPolicySchema.safeParse(json);
+      if (policy.success) return policy.data as AgentReviewPolicy;
+      for (const issue of policy.error.issues) {
+        ctx.addIssue({ code: z.ZodIssueCode.custom, message: `${issue.path.join('.') || '(root)'}: ${issue.message}` });
+      }
+      return z.NEVER;
+    }),
   /** `sidecar` applies operations through the moddle sidecar instead of in-process. */
   FLOWLEDGER_MODDLE_MODE: z.enum(['in-process', 'sidecar']).default('in-process'),
 });
@@ -44,6 +64,7 @@ export interface CommandServiceConfig {
   protoDir: string;
   modeling: ModelingSettings;
   lintPerTenant: Record<string, LintConfig>;
+  agentReviewPolicy: AgentReviewPolicy;
   topicPartitions: number;
   moddleMode: 'in-process' | 'sidecar';
   stack: StackConfig;
@@ -74,6 +95,7 @@ export function loadCommandServiceConfig(env: NodeJS.ProcessEnv = process.env): 
       snapshotInAppliedOperations: e.FLOWLEDGER_SNAPSHOT_IN_APPLIED_OPERATIONS,
     },
     lintPerTenant: e.FLOWLEDGER_LINT_CONFIG,
+    agentReviewPolicy: e.FLOWLEDGER_AGENT_REVIEW_POLICY,
     topicPartitions: stack.kafka.tenantTopicPartitions,
     moddleMode: e.FLOWLEDGER_MODDLE_MODE,
     stack,

@@ -64,6 +64,7 @@ export class ModelingController {
             message: error.message,
             violations: error.violations,
             currentVersion: error.currentVersion,
+            reviewId: error.reviewId,
           },
         };
       }

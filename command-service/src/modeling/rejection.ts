@@ -25,6 +25,8 @@ export class Rejection extends Error {
     message: string,
     readonly violations: Violation[] = [],
     readonly currentVersion = 0,
+    /** The review holding (or that held) the proposal: REVIEW_REQUIRED and answers about reviewed proposals. */
+    readonly reviewId = '',
   ) {
     super(message);
     this.name = 'Rejection';

@@ -45,6 +45,20 @@ export interface ProposeDependencies {
   now: () => Date;
   /** Where a diagram this process has not loaded starts from (snapshot + ledger tail); absent: the ledger's XML. */
   snapshots?: SnapshotSource;
+  /** Agents' proposals under review (DESIGN.md §8, src/reviews/); absent: every valid proposal is appended. */
+  review?: ProposalReviewHook;
+}
+
+/** Where the write path lets an agent's proposal wait for a reviewer instead of being appended. */
+export interface ProposalReviewHook {
+  /** Before loading: a transaction already under review gets that review's answer (or a Rejection is thrown). */
+  answered(caller: Caller, command: ProposeCommand): Promise<AppliedResult | undefined>;
+  /** Once valid on `version`: resolves to append it, or throws (REVIEW_REQUIRED) to hold it, appending nothing. */
+  hold(
+    caller: Caller,
+    command: ProposeCommand,
+    validated: { version: number; lintWarnings: Violation[] },
+  ): Promise<void>;
 }
 
 /**
@@ -91,6 +105,8 @@ async function proposeUnmeasured(
   if (command.operations.length === 0)
     throw new Rejection('INVALID_OPERATION', 'a proposal needs at least one operation');
   checkProposalLimits(command.operations, settings.limits);
+  const reviewed = await deps.review?.answered(caller, command);
+  if (reviewed) return reviewed;
 
   // A repeated transaction id needs no lookup first: on the current base version the ledger
   // refuses the append as a duplicate, and on an older one the mismatch below looks it up.
@@ -146,6 +162,7 @@ async function proposeUnmeasured(
           entry.version,
         );
       }
+      await deps.review?.hold(caller, command, { version: entry.version, lintWarnings: lint.warnings });
       const event: DiagramEvent = {
         eventSchemaVersion: DIAGRAM_EVENT_SCHEMA_VERSION,
         eventType: 'CHANGES_APPLIED',
