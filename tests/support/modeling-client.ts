@@ -50,7 +50,7 @@ export type ProposeResult =
     }
   | {
       result: 'rejected';
-      rejected: { code: string; message: string; violations: Violation[]; currentVersion: number };
+      rejected: { code: string; message: string; violations: Violation[]; currentVersion: number; reviewId: string };
     };
 
 /** Mints a dev token with the CLI, exactly as a user would. */

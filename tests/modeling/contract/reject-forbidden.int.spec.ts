@@ -4,9 +4,8 @@ import { grpc } from '../../support/modeling-client.js';
 import { task } from '../../support/proposal-operations.js';
 import { clientFor, uniqueTenant } from '../../support/test-tenant.js';
 
-// REVIEW_REQUIRED is not tested here: it is the answer of the per-tenant agent policies
-// (DESIGN.md §8), which come in a later issue. Until then no proposal can get it, and a test
-// that fakes one would prove nothing.
+// REVIEW_REQUIRED, the answer of the per-tenant agent review policy (DESIGN.md §8), has its own
+// file: reject-review-required.int.spec.ts.
 const tenant = uniqueTenant('forbidden');
 const alice = clientFor(tenant, 'alice', ['editor']);
 const victor = clientFor(tenant, 'victor', ['viewer']);
