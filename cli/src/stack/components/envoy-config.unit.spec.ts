@@ -44,6 +44,20 @@ describe('envoy config rendering', () => {
     );
   });
 
+  it('routes reviews to the command service with a bounded timeout, before the catch-all, behind the JWT check', () => {
+    const yaml = renderEnvoyConfig(template, envoyConfigValues(loadStackConfig({})));
+
+    const review = yaml.search(
+      /- match: \{ prefix: '\/flowledger\.modeling\.v1\.ReviewService\/' \}\s+route: \{ cluster: command_service, timeout: 60s \}/,
+    );
+    expect(review).toBeGreaterThan(0);
+    // Envoy takes the first matching route: the catch-all for /flowledger. must come after it
+    expect(yaml.indexOf("- match: { prefix: '/flowledger.' }")).toBeGreaterThan(review);
+    expect(yaml).toMatch(
+      /- match: \{ prefix: '\/flowledger\.modeling\.' \}\s+requires: \{ provider_name: flowledger \}/,
+    );
+  });
+
   it('refuses a placeholder it has no value for', () => {
     const values = envoyConfigValues(loadStackConfig({}));
     expect(() => renderEnvoyConfig('port: {{noSuchPort}}', values)).toThrow(/noSuchPort/);
