@@ -119,7 +119,7 @@ const app = await NestFactory.createMicroservice<MicroserviceOptions>(
       ...proposals,
       review: createReviewGate({ ...reviewAdapters, policy: config.agentReviewPolicy, ledger }),
       newDiagramId: () => randomUUID(),
-      queries: new DiagramQueries(ledger, feed),
+      queries: new DiagramQueries(ledger, feed, config.subscribePollMs),
       verifyToken: verify,
     },
     {

@@ -53,6 +53,8 @@ const schema = z.object({
       }
       return z.NEVER;
     }),
+  /** How often a Subscribe stream re-reads the ledger without a wake-up (a lost notification costs at most this). */
+  FLOWLEDGER_SUBSCRIBE_POLL_MS: positiveInt(1_000),
   /** `sidecar` applies operations through the moddle sidecar instead of in-process. */
   FLOWLEDGER_MODDLE_MODE: z.enum(['in-process', 'sidecar']).default('in-process'),
 });
@@ -65,6 +67,7 @@ export interface CommandServiceConfig {
   modeling: ModelingSettings;
   lintPerTenant: Record<string, LintConfig>;
   agentReviewPolicy: AgentReviewPolicy;
+  subscribePollMs: number;
   topicPartitions: number;
   moddleMode: 'in-process' | 'sidecar';
   stack: StackConfig;
@@ -96,6 +99,7 @@ export function loadCommandServiceConfig(env: NodeJS.ProcessEnv = process.env): 
     },
     lintPerTenant: e.FLOWLEDGER_LINT_CONFIG,
     agentReviewPolicy: e.FLOWLEDGER_AGENT_REVIEW_POLICY,
+    subscribePollMs: e.FLOWLEDGER_SUBSCRIBE_POLL_MS,
     topicPartitions: stack.kafka.tenantTopicPartitions,
     moddleMode: e.FLOWLEDGER_MODDLE_MODE,
     stack,

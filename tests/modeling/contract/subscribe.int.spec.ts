@@ -1,4 +1,5 @@
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startCommandService, type CommandServiceProcess } from '../../support/command-service-process.js';
 import { randomTx, type DiagramChangeWire } from '../../support/modeling-client.js';
 import { task } from '../../support/proposal-operations.js';
 import { clientFor, uniqueTenant } from '../../support/test-tenant.js';
@@ -45,6 +46,40 @@ describe('Subscribe', () => {
       expect(errors).toEqual([]);
     } finally {
       cancel();
+    }
+  });
+});
+
+describe('Subscribe on another command-service process', () => {
+  // Processes wake each other's subscribers through Postgres NOTIFY (command-service/src/fanout).
+  // This one re-reads the ledger on its own only every minute: a change within a second came by NOTIFY.
+  let other: CommandServiceProcess;
+  beforeAll(async () => {
+    other = await startCommandService('subscribe-across-processes', { FLOWLEDGER_SUBSCRIBE_POLL_MS: '60000' });
+  }, 120_000);
+  afterAll(() => other?.stop());
+
+  it("delivers a change appended by the stack's process within a second", async () => {
+    const { diagramId } = await alice.createDiagram('Across processes');
+    const watcher = clientFor(tenant, 'walter', ['viewer'], other.address);
+    const changes: Change[] = [];
+    const cancel = watcher.subscribe(
+      diagramId,
+      1,
+      (change) => void changes.push({ ...change, receivedAt: Date.now() }),
+    );
+    try {
+      // Subscribed and caught up (nothing after version 1 yet); the change is made through Envoy, on the stack's process.
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      const sentAt = Date.now();
+      const response = await alice.propose(diagramId, 1, [task('x', 100)]);
+      expect(response.result).toBe('applied');
+      await until(() => changes.length >= 1, 1_000);
+      expect(changes.map((c) => c.version)).toEqual([2]);
+      expect(changes[0]!.receivedAt - sentAt).toBeLessThan(1_000);
+    } finally {
+      cancel();
+      watcher.close();
     }
   });
 });
