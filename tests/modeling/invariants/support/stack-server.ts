@@ -8,39 +8,52 @@ import { waitUntil } from './proposals.js';
 
 const run = promisify(execFile);
 const repoRoot = join(import.meta.dirname, '..', '..', '..', '..');
-const [host, port] = loadStackConfig().kafka.brokers[0]!.split(':') as [string, string];
 
 /**
- * The stack's Kafka broker, stopped and started the way an operator would: SIGTERM to the
- * process group the stack runner started (var/run/kafka.pid), `flowledger stack up` to restart.
+ * One of the stack's servers, stopped and started the way an operator would: a signal to the
+ * process group the stack runner started (var/run/<name>.pid), `flowledger stack up` to restart.
  */
-export const kafkaBroker = {
-  async stop(): Promise<void> {
-    const { pid } = JSON.parse(readFileSync(join(repoRoot, 'var', 'run', 'kafka.pid'), 'utf8')) as { pid: number };
-    try {
-      process.kill(-pid, 'SIGTERM');
-    } catch {
-      process.kill(pid, 'SIGTERM');
-    }
-    await waitUntil('the broker is gone', async () => !isAlive(pid) && !(await kafkaBroker.accepts()), 60_000);
-  },
-
+export interface StackServer {
+  stop(): Promise<void>;
   /** `flowledger stack up`: idempotent, starts what is down and waits until it is healthy. */
-  async start(): Promise<void> {
-    await run(process.execPath, ['cli/bin/flowledger.js', 'stack', 'up'], { cwd: repoRoot, timeout: 180_000 });
-  },
+  start(): Promise<void>;
+  /** Whether its port accepts a TCP connection. */
+  accepts(): Promise<boolean>;
+}
 
-  /** Whether the broker's port accepts a TCP connection. */
-  accepts(): Promise<boolean> {
-    return new Promise((resolve) => {
-      const socket = createConnection({ host, port: Number(port) });
-      socket.setTimeout(1000);
-      socket.once('connect', () => (socket.destroy(), resolve(true)));
-      socket.once('error', () => resolve(false));
-      socket.once('timeout', () => (socket.destroy(), resolve(false)));
-    });
-  },
-};
+function stackServer(name: string, address: string, signal: NodeJS.Signals): StackServer {
+  const [host, port] = address.split(':') as [string, string];
+  const server: StackServer = {
+    async stop() {
+      const { pid } = JSON.parse(readFileSync(join(repoRoot, 'var', 'run', `${name}.pid`), 'utf8')) as { pid: number };
+      try {
+        process.kill(-pid, signal);
+      } catch {
+        process.kill(pid, signal);
+      }
+      await waitUntil(`${name} is gone`, async () => !isAlive(pid) && !(await server.accepts()), 60_000);
+    },
+    async start() {
+      await run(process.execPath, ['cli/bin/flowledger.js', 'stack', 'up'], { cwd: repoRoot, timeout: 180_000 });
+    },
+    accepts() {
+      return new Promise((resolve) => {
+        const socket = createConnection({ host, port: Number(port) });
+        socket.setTimeout(1000);
+        socket.once('connect', () => (socket.destroy(), resolve(true)));
+        socket.once('error', () => resolve(false));
+        socket.once('timeout', () => (socket.destroy(), resolve(false)));
+      });
+    },
+  };
+  return server;
+}
+
+const config = loadStackConfig();
+/** SIGTERM: the broker shuts down cleanly. */
+export const kafkaBroker = stackServer('kafka', config.kafka.brokers[0]!, 'SIGTERM');
+/** SIGINT: Postgres's fast shutdown — clients are disconnected and open transactions aborted (SIGTERM would wait for them). */
+export const postgresServer = stackServer('postgres', new URL(config.postgres.url).host, 'SIGINT');
 
 function isAlive(pid: number): boolean {
   try {
