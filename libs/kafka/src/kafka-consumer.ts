@@ -38,6 +38,14 @@ export type ConsumeOptions = ConsumeCommon &
          */
         onBatch(records: IncomingRecord[]): Promise<void>;
         maxBatchSize?: number;
+        /**
+         * The least time between two fetches (default 0). Every fetch request lists every
+         * assigned partition — one per tenant topic — so a consumer that fetches after each
+         * record makes the broker and itself do that work per record. With an interval, a
+         * fetch brings what arrived meanwhile as one batch (at most one fetch per interval
+         * under load); an idle consumer still gets the next record as soon as it arrives.
+         */
+        minFetchIntervalMs?: number;
       }
   );
 
@@ -91,6 +99,7 @@ export function createKafkaConsumer(connection: KafkaConnection & { groupId: str
     async run(options) {
       const { topics, startAt = 'earliest' } = options;
       const maxBatch = 'onBatch' in options ? (options.maxBatchSize ?? 1_000) : 1;
+      const fetchInterval = 'onBatch' in options ? (options.minFetchIntervalMs ?? 0) : 0;
       const handle =
         'onBatch' in options
           ? (messages: Message<Buffer, Buffer, Buffer, Buffer>[]) => options.onBatch(messages.map(toIncomingRecord))
@@ -104,8 +113,11 @@ export function createKafkaConsumer(connection: KafkaConnection & { groupId: str
             mode: MessagesStreamModes.COMMITTED,
             fallbackMode:
               startAt === 'earliest' ? MessagesStreamFallbackModes.EARLIEST : MessagesStreamFallbackModes.LATEST,
+            // With an interval, the stream must not fetch ahead on its own: one fetch's records at a time.
+            ...(fetchInterval > 0 ? { highWaterMark: 1 } : {}),
           });
           for await (const first of stream) {
+            const receivedAt = Date.now();
             attempt = 0;
             // What the stream has buffered already (it fetches ahead up to its highWaterMark) joins the batch.
             const batch = [first];
@@ -128,6 +140,8 @@ export function createKafkaConsumer(connection: KafkaConnection & { groupId: str
             );
             lastCommit.catch((err: unknown) => (commitError ??= err));
             if (commitError) throw commitError;
+            const wait = fetchInterval - (Date.now() - receivedAt);
+            if (wait > 0 && !closing) await sleep(wait);
           }
         } catch (err) {
           if (closing) return;

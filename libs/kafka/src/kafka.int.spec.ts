@@ -7,10 +7,11 @@ const { kafka } = loadStackConfig();
 const topic = `flowledger.test-${randomUUID().slice(0, 8)}.adapter`;
 const concurrentTopic = `${topic}-concurrent`;
 const resumeTopic = `${topic}-resume`;
+const pacedTopic = `${topic}-paced`;
 const admin = createKafkaAdmin({ brokers: kafka.brokers, clientId: 'adapter-test' });
 
 afterAll(async () => {
-  await admin.deleteTopics([topic, concurrentTopic, resumeTopic]);
+  await admin.deleteTopics([topic, concurrentTopic, resumeTopic, pacedTopic]);
   await admin.close();
 });
 
@@ -167,5 +168,54 @@ describe('Kafka adapter against the real broker', () => {
       }),
     ).rejects.toThrow('projection failed');
     await consumer.close();
+  });
+
+  it('with a minimum fetch interval, takes a stream of records in a few batches, and an idle member the next record at once', async () => {
+    // given a batch consumer with a 400 ms fetch interval, idle on a fresh topic
+    await admin.ensureTopics([{ name: pacedTopic, partitions: 1 }]);
+    const producer = createKafkaProducer({ brokers: kafka.brokers, clientId: 'adapter-test-paced' });
+    const consumer = createKafkaConsumer({
+      brokers: kafka.brokers,
+      clientId: 'adapter-test-paced',
+      groupId: `g-${randomUUID()}`,
+    });
+    const batches: Array<{ at: number; values: string[] }> = [];
+    const running = consumer.run({
+      topics: [pacedTopic],
+      minFetchIntervalMs: 400,
+      onBatch: async (records) => void batches.push({ at: Date.now(), values: records.map((r) => r.value.toString()) }),
+    });
+    const until = async (count: number) => {
+      for (const deadline = Date.now() + 20_000; batches.flatMap((b) => b.values).length < count;) {
+        if (Date.now() > deadline) throw new Error(`only ${JSON.stringify(batches)}`);
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    };
+    try {
+      await producer.send([{ topic: pacedTopic, key: 'k', value: Buffer.from('warm-up') }]);
+      await until(1);
+      await new Promise((r) => setTimeout(r, 1_000)); // idle again: a long poll is waiting
+
+      // when one record comes, then twenty more, 20 ms apart
+      const sentAt = Date.now();
+      await producer.send([{ topic: pacedTopic, key: 'k', value: Buffer.from('first') }]);
+      await until(2);
+      const firstLatency = batches.at(-1)!.at - sentAt;
+      for (let i = 0; i < 20; i++) {
+        await producer.send([{ topic: pacedTopic, key: 'k', value: Buffer.from(`r${i}`) }]);
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      await until(22);
+
+      // then the idle member got the first at once, the twenty came in a few batches, all in order
+      expect(firstLatency).toBeLessThan(300);
+      const rest = batches.filter((b) => b.values.some((v) => v.startsWith('r')));
+      expect(rest.length).toBeLessThanOrEqual(5);
+      expect(rest.flatMap((b) => b.values)).toEqual(Array.from({ length: 20 }, (_, i) => `r${i}`));
+    } finally {
+      await consumer.close();
+      await running;
+      await producer.close();
+    }
   });
 });
