@@ -19,6 +19,8 @@ export interface LaunchSpec {
   args: string[];
   cwd?: string;
   env?: NodeJS.ProcessEnv;
+  /** Lower CPU priority (nice) for every thread of the process, started through `nice`. */
+  niceness?: number;
 }
 
 /**

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -74,6 +74,24 @@ describe('StackRunner', () => {
     expect(await stack.status()).toMatchObject({ a: { state: 'up', managed: false } });
     expect(await stack.down()).toEqual([]);
     expect(await canConnect(port)).toBe(true);
+  });
+
+  it('starts a component with a lower CPU priority when its launch asks for one (every thread)', async () => {
+    const port = await freePort();
+    const plain = tcpServerComponent('a', port);
+    const niced: Component = {
+      ...plain,
+      launch: async (ctx) => ({ ...(await plain.launch(ctx)), niceness: 7 }),
+    };
+    const stack = runner([niced]);
+    const varDir = dirs.at(-1)!;
+    await stack.up();
+    const { pid } = JSON.parse(readFileSync(join(varDir, 'run', 'a.pid'), 'utf8')) as { pid: number };
+    const niceOf = (task: string) => Number(readFileSync(task, 'utf8').split(') ')[1]!.split(' ')[16]);
+    const threads = readdirSync(`/proc/${pid}/task`).map((t) => `/proc/${pid}/task/${t}/stat`);
+    expect(threads.length).toBeGreaterThan(1); // Node's own threads (libuv pool, V8) inherit it too
+    expect(threads.map(niceOf)).toEqual(threads.map(() => 7));
+    await stack.down();
   });
 
   it('reports a component that exits during start with the last lines of its log', async () => {

@@ -35,7 +35,11 @@ export class Supervisor {
   start(name: string, spec: LaunchSpec): number {
     const fd = openSync(this.logFile(name), 'a');
     writeFileSync(fd, `\n--- ${new Date().toISOString()} starting: ${spec.cmd} ${spec.args.join(' ')}\n`);
-    const child = spawn(spec.cmd, spec.args, {
+    // `nice` execs the command in place (same pid); its threads inherit the priority.
+    const [cmd, args] = spec.niceness
+      ? ['nice', ['-n', String(spec.niceness), spec.cmd, ...spec.args]]
+      : [spec.cmd, spec.args];
+    const child = spawn(cmd, args, {
       cwd: spec.cwd,
       env: spec.env ?? process.env,
       detached: true,

@@ -32,6 +32,7 @@ const schema = z.object({
   FLOWLEDGER_OIDC_PORT: z.coerce.number().int().positive().default(8090),
   FLOWLEDGER_OIDC_ISSUER: z.string().url().optional(),
   FLOWLEDGER_WEB_PORT: z.coerce.number().int().positive().default(5180),
+  FLOWLEDGER_READ_SIDE_NICE: z.coerce.number().int().min(0).max(19).default(10),
 });
 
 export interface StackConfig {
@@ -58,6 +59,12 @@ export interface StackConfig {
   oidc: { port: number; issuer: string; external: boolean };
   /** The web app's static server; browsers reach it through Envoy at `edge.url`, never directly. */
   web: { port: number };
+  /**
+   * CPU priority (nice, 0–19) of the processes whose work can wait — projectors, snapshotter,
+   * Neo4j — when they share a machine with the write path (the embedded default): read models
+   * are eventually consistent; a proposal's answer is not. 0 treats them alike.
+   */
+  readSideNiceness: number;
 }
 
 const DEV_PG_USER = 'flowledger';
@@ -123,5 +130,6 @@ export function loadStackConfig(env: NodeJS.ProcessEnv = process.env): StackConf
       external: e.FLOWLEDGER_OIDC_ISSUER !== undefined,
     },
     web: { port: e.FLOWLEDGER_WEB_PORT },
+    readSideNiceness: e.FLOWLEDGER_READ_SIDE_NICE,
   };
 }

@@ -29,6 +29,12 @@ describe('loadStackConfig', () => {
     expect(config.schemaRegistry).toMatchObject({ url: 'https://registry.internal', external: true });
   });
 
+  it('runs the read side at a lower CPU priority by default, configurable from 0 (none) to 19', () => {
+    expect(loadStackConfig({}).readSideNiceness).toBe(10);
+    expect(loadStackConfig({ FLOWLEDGER_READ_SIDE_NICE: '0' }).readSideNiceness).toBe(0);
+    expect(() => loadStackConfig({ FLOWLEDGER_READ_SIDE_NICE: '20' })).toThrow(/FLOWLEDGER_READ_SIDE_NICE/);
+  });
+
   it('names every bad variable in one error', () => {
     const load = () => loadStackConfig({ FLOWLEDGER_EDGE_PORT: 'eighty', FLOWLEDGER_NEO4J_PASSWORD: 'short' });
     expect(load).toThrow(/FLOWLEDGER_EDGE_PORT/);

@@ -72,6 +72,8 @@ export const neo4j: Component = {
         FLOWLEDGER_NEO4J_USER: username,
         FLOWLEDGER_NEO4J_PASSWORD: password,
       },
+      // The graph read model: its writes can wait for the write path's (stack config).
+      niceness: ctx.config.readSideNiceness,
     };
   },
 

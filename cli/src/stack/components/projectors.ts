@@ -16,6 +16,8 @@ export const projectors: Component = {
     cmd: process.execPath,
     args: ['--import', 'tsx', 'src/main.ts'],
     cwd: join(ctx.root, 'projectors'),
+    // Read models are eventually consistent: their work waits for the write path's (stack config).
+    niceness: ctx.config.readSideNiceness,
   }),
   healthy: (ctx) => isGrpcServing(ctx.config.query.address, join(ctx.root, 'schemas', 'proto')),
   startTimeoutSeconds: 60,

@@ -16,6 +16,8 @@ export const snapshotter: Component = {
     cmd: process.execPath,
     args: ['--import', 'tsx', join('snapshotter', 'src', 'main.ts')],
     cwd: ctx.root,
+    // Snapshots are eventually consistent: their work waits for the write path's (stack config).
+    niceness: ctx.config.readSideNiceness,
   }),
   // Healthy once it serves metrics, which main.ts starts after migrating and joining the group.
   healthy: async (ctx) => {
