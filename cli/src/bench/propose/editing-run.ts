@@ -35,7 +35,10 @@ export interface RunOutcome {
 /**
  * Every editor proposes small changes one after another, each on the version it last saw,
  * all editors at once. A rejection (VERSION_MISMATCH when editors share a diagram) moves the
- * editor to the current version; its next proposal is the same change again.
+ * editor to the current version; its next proposal is the same change again. With `thinkMs`,
+ * each editor pauses after each answer for a random time with that mean (exponential, seeded
+ * per editor) and starts at a random moment within the first `thinkMs`: independent people,
+ * whose proposals arrive as a Poisson stream rather than in lockstep bursts.
  */
 export async function runEditors(
   editors: Editor[],
@@ -64,6 +67,8 @@ export async function runEditors(
 
   await Promise.all(
     editors.map(async ({ index, client, diagram }) => {
+      const random = seededRandom(index + 1);
+      if (thinkMs > 0) await sleep(random() * thinkMs);
       const state = diagram.editors.get(index) ?? { step: 0, memory: {} };
       diagram.editors.set(index, state);
       let known = diagram.version;
@@ -103,7 +108,7 @@ export async function runEditors(
           retryTransaction = transactionId;
           await sleep(100);
         }
-        if (thinkMs > 0) await sleep(thinkMs);
+        if (thinkMs > 0) await sleep(-Math.log(1 - random()) * thinkMs);
       }
     }),
   );
@@ -112,3 +117,15 @@ export async function runEditors(
 }
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** A small deterministic generator (mulberry32): the same pauses in every run of the benchmark. */
+function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}

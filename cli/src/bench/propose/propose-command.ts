@@ -12,7 +12,8 @@ const USAGE = `usage: flowledger bench propose [--editors 1,10,50] [--sizes 10kb
     .join(', ')}
   --modes        own = one diagram per editor (the headline), shared = all editors on one diagram
   --duration     seconds per run (default 15); --proposals N: N proposals per run instead
-  --think-ms     each editor's pause after each answer (default 0: back to back, i.e. saturation)
+  --think-ms     each editor's mean pause after each answer, random (exponential) so editors do not move in
+                 lockstep (default 0: back to back, i.e. saturation)
   --metrics-url  the command service's Prometheus endpoint (default http://localhost:$FLOWLEDGER_COMMAND_METRICS_PORT/metrics, port 9464)
   --lag-urls     the projectors' endpoints scraped for consumer lag during each run (default the projectors' :9466 and the snapshotter's :9467)
   --json         the result as JSON instead of Markdown`;

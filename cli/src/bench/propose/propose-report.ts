@@ -14,7 +14,7 @@ export function renderProposeReport(r: ProposeBenchResult, command: string): str
     `- Machine: ${describeMachine(r.machine)}`,
     `- Command: \`${command}\` (started ${r.startedAt})`,
     `- Path: gRPC client → Envoy (${r.endpoint}, JWT check) → command service → XSD (validator-py) + bpmnlint → Postgres ledger → Kafka; latency measured by the client.`,
-    `- Each run: ${'durationMs' in r.stop ? `${r.stop.durationMs / 1000} s` : `${r.stop.proposals} proposals`}; each editor proposes one change after another on the version it last saw, cycling ${r.changeCycle.join(' → ')} (one or two operations each)${r.thinkMs > 0 ? `, and pauses ${r.thinkMs} ms after each answer` : ', back to back (no pause: saturation)'}.`,
+    `- Each run: ${'durationMs' in r.stop ? `${r.stop.durationMs / 1000} s` : `${r.stop.proposals} proposals`}; each editor proposes one change after another on the version it last saw, cycling ${r.changeCycle.join(' → ')} (one or two operations each)${r.thinkMs > 0 ? `, and pauses a random time averaging ${r.thinkMs} ms after each answer (exponential: independent editors, a Poisson stream of proposals)` : ', back to back (no pause: saturation)'}.`,
     '',
   ];
   if (own.length > 0) {
