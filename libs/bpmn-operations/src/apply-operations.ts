@@ -46,10 +46,13 @@ export async function applyOperations(
     idMap: {},
     createdCount: 0,
     touched: new Set(),
+    semanticDelta: 0,
   };
-  // Counting walks every element twice; an unlimited count (replay) has nothing to check.
+  // The element cap is checked only when the proposal grows the diagram. register/unregister
+  // keep the change in count; an import replaces the index wholesale, so then it is counted first.
   const limited = Number.isFinite(context.limits.maxElementsPerDiagram);
-  const countBefore = limited ? countElements(diagram) : 0;
+  const imports = operations.some((op) => op.kind === 'importXml');
+  const countBefore = limited && imports ? countElements(diagram) : undefined;
   const resolved: Operation[] = [];
   for (const [index, operation] of operations.entries()) {
     try {
@@ -67,9 +70,10 @@ export async function applyOperations(
       throw error;
     }
   }
-  if (limited) {
+  if (limited && (imports || state.semanticDelta > 0)) {
     const countAfter = countElements(diagram);
-    if (countAfter > countBefore && countAfter > context.limits.maxElementsPerDiagram) {
+    const before = countBefore ?? countAfter - state.semanticDelta;
+    if (countAfter > before && countAfter > context.limits.maxElementsPerDiagram) {
       throw limitExceeded(`elements per diagram: ${countAfter} > max ${context.limits.maxElementsPerDiagram}`);
     }
   }

@@ -14,6 +14,8 @@ export interface ApplyState {
   /** How many elements the proposal has created so far: the last one's ordinal. */
   createdCount: number;
   touched: Set<string>;
+  /** How the count of semantic elements (countElements) changed through register/unregister. */
+  semanticDelta: number;
 }
 
 /** A permanent id for an id the proposal refers to: earlier temporary ids map to theirs. */
@@ -61,10 +63,20 @@ export function permanentId(state: ApplyState, type: string, ordinal: number): s
 }
 
 export function register(state: ApplyState, element: ModdleElement): void {
+  const previous = state.diagram.elementsById.get(element.id as string);
+  state.semanticDelta += isSemantic(element) - (previous ? isSemantic(previous) : 0);
   state.diagram.elementsById.set(element.id as string, element);
 }
 
 export function unregister(state: ApplyState, element: ModdleElement): void {
   const id = element.id as string | undefined;
-  if (id !== undefined && state.diagram.elementsById.get(id) === element) state.diagram.elementsById.delete(id);
+  if (id !== undefined && state.diagram.elementsById.get(id) === element) {
+    state.diagram.elementsById.delete(id);
+    state.semanticDelta -= isSemantic(element);
+  }
+}
+
+/** 1 for what countElements counts (a bpmn: element), 0 for DI. */
+function isSemantic(element: ModdleElement): number {
+  return element.$type.startsWith('bpmn:') ? 1 : 0;
 }
