@@ -2,6 +2,12 @@ import type { Pool, PoolClient } from 'pg';
 import { PUBLISH_LOCK_CLASS } from '../advisory-locks.js';
 import { toLedgerError } from '../ledger-error.js';
 
+/** The lock `work` holds: its key, and whether `work` let go of it itself (in its last statement). */
+export interface HeldLock {
+  key: [number, string];
+  releasedByWork: boolean;
+}
+
 /**
  * Runs `work` holding the diagram's publish lock: a session-level advisory lock, so only one
  * process at a time sends a diagram's events and they reach the topic in version order. A
@@ -12,12 +18,13 @@ export async function withDiagramLock<T>(
   pool: Pool,
   key: { tenantId: string; diagramId: string },
   options: { wait: boolean },
-  work: (client: PoolClient) => Promise<T>,
+  work: (client: PoolClient, lock: HeldLock) => Promise<T>,
 ): Promise<T | undefined> {
   const client = await pool.connect().catch((err: unknown) => {
     throw toLedgerError(err, 'ledger: cannot connect');
   });
-  const lockKey = [PUBLISH_LOCK_CLASS, `${key.tenantId}/${key.diagramId}`];
+  const lockKey: [number, string] = [PUBLISH_LOCK_CLASS, `${key.tenantId}/${key.diagramId}`];
+  const lock: HeldLock = { key: lockKey, releasedByWork: false };
   let broken = false;
   try {
     if (options.wait) {
@@ -30,11 +37,13 @@ export async function withDiagramLock<T>(
       if (!rows[0]?.locked) return undefined;
     }
     try {
-      return await work(client);
+      return await work(client, lock);
     } finally {
-      await client.query('SELECT pg_advisory_unlock($1, hashtext($2))', lockKey).catch(() => {
-        broken = true; // closing the session releases the lock
-      });
+      if (!lock.releasedByWork) {
+        await client.query('SELECT pg_advisory_unlock($1, hashtext($2))', lockKey).catch(() => {
+          broken = true; // closing the session releases the lock
+        });
+      }
     }
   } catch (err) {
     if (!broken && (err as { code?: string }).code === undefined) broken = true;

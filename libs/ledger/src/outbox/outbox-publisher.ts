@@ -7,7 +7,7 @@ import { crashPoint } from '../crash-points.js';
 import { validateEvent, type AppendOptions } from '../ledger.js';
 import type { KafkaPosition } from '../ledger-entry.js';
 import { LedgerError, toLedgerError } from '../ledger-error.js';
-import { withDiagramLock } from './diagram-lock.js';
+import { withDiagramLock, type HeldLock } from './diagram-lock.js';
 import {
   markAttempted,
   markPublished,
@@ -103,7 +103,13 @@ export function createOutboxPublisher(options: OutboxPublisherOptions): OutboxPu
     return done;
   };
 
-  const sendBatch = async (c: PoolClient, topic: string, batch: PendingEntry[]): Promise<PublishedEvent[]> => {
+  /** Sends `batch` and marks it; with `lastUnder`, the mark also lets go of that lock (the caller's last statement). */
+  const sendBatch = async (
+    c: PoolClient,
+    topic: string,
+    batch: PendingEntry[],
+    lastUnder?: HeldLock,
+  ): Promise<PublishedEvent[]> => {
     const { tenantId, diagramId } = batch[0]!.event;
     const records = await Promise.all(
       batch.map(async (p) => ({
@@ -122,7 +128,7 @@ export function createOutboxPublisher(options: OutboxPublisherOptions): OutboxPu
       partition: positions[i]!.partition,
       offset: positions[i]!.offset,
     }));
-    await markPublished(c, tenantId, diagramId, marks);
+    await markPublished(c, tenantId, diagramId, marks, lastUnder);
     return marks.map((m) => ({ ...m, reconciled: false }));
   };
 
@@ -146,7 +152,7 @@ export function createOutboxPublisher(options: OutboxPublisherOptions): OutboxPu
       } catch (err) {
         throw classifyPublishError(err, `${tenantId}/${diagramId}`);
       }
-      const published = await withDiagramLock(pool, { tenantId, diagramId }, { wait: true }, async (c) => {
+      const published = await withDiagramLock(pool, { tenantId, diagramId }, { wait: true }, async (c, lock) => {
         const appended = await appendEvent(c, event, resultXmlGzip, {
           lintWarnings: appendOptions.lintWarnings ?? [],
           traceparent: appendOptions.traceparent ?? null,
@@ -158,7 +164,7 @@ export function createOutboxPublisher(options: OutboxPublisherOptions): OutboxPu
           // Usually this event alone; after a crash or a Kafka outage, the earlier ones first (they may need reconciling).
           if (appended.earlierUnpublished > 0) return await publishLocked(c, tenantId, diagramId);
           const pending: PendingEntry = { ...appended.entry, publishAttemptedAt: appended.entry.recordedAt };
-          return await sendBatch(c, diagramEventsTopic(tenantId), [pending]);
+          return await sendBatch(c, diagramEventsTopic(tenantId), [pending], lock);
         } catch (err) {
           throw classifyPublishError(err, `${tenantId}/${diagramId}`);
         }

@@ -1,5 +1,6 @@
 import type { PoolClient } from 'pg';
 import { EVENT_COLUMNS, entryFromRow, type EventRow, type KafkaPosition, type LedgerEntry } from '../ledger-entry.js';
+import type { HeldLock } from './diagram-lock.js';
 
 export interface PendingEntry extends LedgerEntry {
   /** Set when some process began sending it: it may be on the topic though not marked. */
@@ -33,15 +34,29 @@ export async function markPublished(
   tenantId: string,
   diagramId: string,
   marks: Array<{ version: number } & KafkaPosition>,
+  lock?: HeldLock,
 ) {
   if (marks.length === 0) return;
-  await c.query('SELECT ledger_mark_published($1, $2, $3::bigint[], $4::int[], $5::bigint[])', [
+  const params = [
     tenantId,
     diagramId,
     marks.map((m) => m.version),
     marks.map((m) => m.partition),
     marks.map((m) => m.offset.toString()),
-  ]);
+  ];
+  if (!lock) {
+    await c.query('SELECT ledger_mark_published($1, $2, $3::bigint[], $4::int[], $5::bigint[])', params);
+    return;
+  }
+  // The lock goes in the same round trip, just before the mark's commit. A writer of this
+  // diagram in another process that takes it in that instant still sees the event unmarked —
+  // with publish_attempted_at set, so it looks on the topic and finds it: slower, never wrong.
+  await c.query(
+    `SELECT ledger_mark_published($1, $2, $3::bigint[], $4::int[], $5::bigint[]),
+            pg_advisory_unlock($6, hashtext($7))`,
+    [...params, ...lock.key],
+  );
+  lock.releasedByWork = true;
 }
 
 /** The position of the diagram's last marked event: its partition, and where later ones can start. */
