@@ -1,8 +1,7 @@
-import { COMPATIBILITY, SchemaRegistry, SchemaType } from '@kafkajs/confluent-schema-registry';
+import { createAvroCodec, type AvroCodec } from './avro-codec.js';
 import type { DiagramEvent } from './diagram-event.js';
-import { fromAvroRecord, toAvroRecord, type DiagramEventAvro } from './diagram-event-avro.js';
-import { avroTypeOptions, diagramEventAvroType, loadDiagramEventSchema } from './diagram-event-schema.js';
-import { EventError } from './event-error.js';
+import { fromAvroRecord, toAvroRecord } from './diagram-event-avro.js';
+import { diagramEventAvroType, loadDiagramEventSchema } from './diagram-event-schema.js';
 import { diagramEventsSubject } from './topics.js';
 
 export interface EventCodecOptions {
@@ -10,103 +9,16 @@ export interface EventCodecOptions {
   registryUrl: string;
 }
 
-export interface EventCodec {
-  /** Registers the current schema under `subject` with BACKWARD compatibility; returns its id. */
-  register(subject: string): Promise<number>;
-  /** Confluent wire format: magic byte 0, the 4-byte schema id, the Avro body. */
-  encode(event: DiagramEvent): Promise<Buffer>;
-  /** Decodes with the writer's schema (any registered version) into the domain form. */
-  decode(record: Buffer): Promise<DiagramEvent>;
-}
+/** The Confluent wire format of `flowledger.<tenant>.diagram-events`. */
+export type EventCodec = AvroCodec<DiagramEvent>;
 
 export function createEventCodec({ registryUrl }: EventCodecOptions): EventCodec {
-  if (!registryUrl) throw new Error('events: registryUrl is required');
-  const registry = new SchemaRegistry({ host: registryUrl }, { [SchemaType.AVRO]: avroTypeOptions() });
-  const schema = JSON.stringify(loadDiagramEventSchema());
-  const localType = diagramEventAvroType();
-  // One registration per subject and process; a failed one is forgotten so the next call retries.
-  const ids = new Map<string, Promise<number>>();
-
-  const register = (subject: string): Promise<number> => {
-    let id = ids.get(subject);
-    if (!id) {
-      id = registerRacing(() =>
-        registry.register({ type: SchemaType.AVRO, schema }, { subject, compatibility: COMPATIBILITY.BACKWARD }),
-      )
-        .then((r) => r.id)
-        .catch((err: unknown) => {
-          ids.delete(subject);
-          throw classifyRegistryError(err, subject);
-        });
-      ids.set(subject, id);
-    }
-    return id;
-  };
-
-  return {
-    register,
-    async encode(event) {
-      const record = toAvroRecord(event);
-      const problems: string[] = [];
-      if (!localType.isValid(record, { errorHook: (path) => problems.push(path.join('.')) })) {
-        throw new EventError(
-          'INVALID_EVENT',
-          `diagram event does not fit the schema at: ${problems.join(', ')}`,
-          false,
-        );
-      }
-      const id = await register(diagramEventsSubject(event.tenantId));
-      try {
-        return await registry.encode(id, record);
-      } catch (err) {
-        throw classifyRegistryError(err, `schema id ${id}`);
-      }
-    },
-    async decode(bytes) {
-      if (bytes.length < 5 || bytes[0] !== 0) {
-        throw new EventError('UNDECODABLE_RECORD', 'not a Confluent wire-format record (magic byte 0)', false);
-      }
-      let record: DiagramEventAvro;
-      try {
-        record = (await registry.decode(bytes)) as DiagramEventAvro;
-      } catch (err) {
-        throw classifyRegistryError(err, `schema id ${bytes.readInt32BE(1)}`);
-      }
-      return fromAvroRecord(record);
-    },
-  };
-}
-
-/**
- * Two processes registering a new subject at once race in two ways: both try to create its
- * compatibility rule (the registry refuses the second, 409 "already exists"), or one finds the
- * subject already created by the other but its BACKWARD rule not set yet (the client reports
- * "Compatibility does not match the configuration"). Trying again shortly after finds the rule
- * set and the schema registered, which is what both wanted.
- */
-export async function registerRacing<T>(register: () => Promise<T>, attempts = 5, delayMs = 200): Promise<T> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await register();
-    } catch (err) {
-      const message = String((err as Error).message);
-      const lostRace =
-        ((err as { status?: number }).status === 409 && /already exists/i.test(message)) ||
-        (err as Error).name === 'ConfluentSchemaRegistryCompatibilityError';
-      if (!lostRace || attempt >= attempts) throw err;
-      await new Promise((resolve) => setTimeout(resolve, delayMs * attempt));
-    }
-  }
-}
-
-export function classifyRegistryError(err: unknown, what: string): EventError {
-  const message = err instanceof Error ? err.message : String(err);
-  const status = (err as { status?: number }).status;
-  if (status === 409 || /incompatible/i.test(message)) {
-    return new EventError('SCHEMA_INCOMPATIBLE', `registry refused ${what}: ${message}`, false, { cause: err });
-  }
-  if (status !== undefined && status >= 400 && status < 500 && status !== 408 && status !== 429) {
-    return new EventError('UNDECODABLE_RECORD', `registry: ${what}: ${message}`, false, { cause: err });
-  }
-  return new EventError('REGISTRY_UNAVAILABLE', `registry unavailable for ${what}: ${message}`, true, { cause: err });
+  return createAvroCodec(registryUrl, {
+    name: 'diagram event',
+    schema: loadDiagramEventSchema(),
+    type: diagramEventAvroType(),
+    subjectOf: (event) => diagramEventsSubject(event.tenantId),
+    toAvro: toAvroRecord,
+    fromAvro: fromAvroRecord,
+  });
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ConfluentSchemaRegistryCompatibilityError } from '@kafkajs/confluent-schema-registry/dist/errors.js';
-import { registerRacing } from './event-codec.js';
+import { registerRacing } from './avro-codec.js';
 
 describe('registerRacing', () => {
   it('tries again when another process created the subject but has not set its rule yet', async () => {
