@@ -3,8 +3,8 @@ import { GrpcMethod, RpcException } from '@nestjs/microservices';
 import { status as GrpcStatus, type Metadata } from '@grpc/grpc-js';
 import { Observable } from 'rxjs';
 import { operationFromProto, operationToProto } from '@flowledger/bpmn-operations';
-import { authenticate, AuthenticationError, type Caller, type TokenVerifier } from '@flowledger/auth';
-import { logger } from '../observability/logger.js';
+import type { Caller, TokenVerifier } from '@flowledger/auth';
+import { authenticatedCall, RETRY_SAME_TRANSACTION, type EdgeOptions } from '../grpc-edge/authenticated-call.js';
 import type { CreateDiagramRequest__Output } from '../gen/flowledger/modeling/v1/CreateDiagramRequest.js';
 import type { GetDiagramRequest__Output } from '../gen/flowledger/modeling/v1/GetDiagramRequest.js';
 import type { ListVersionsRequest__Output } from '../gen/flowledger/modeling/v1/ListVersionsRequest.js';
@@ -16,7 +16,6 @@ import { createDiagram, type CreateDiagramDependencies } from './proposals/creat
 import { propose } from './proposals/propose.handler.js';
 import type { DiagramQueries } from './queries/diagram-queries.js';
 import { Rejection } from './rejection.js';
-import { RequestError } from './request-error.js';
 
 export interface ModelingDependencies extends CreateDiagramDependencies {
   queries: DiagramQueries;
@@ -123,31 +122,17 @@ export class ModelingController {
     });
   }
 
-  /** Authenticates, runs the handler, and maps what it throws to a gRPC status. */
-  private async call<T>(metadata: Metadata, handler: (caller: Caller) => Promise<T>): Promise<T> {
-    const read = (key: string) => {
-      const value = metadata.get(key)[0];
-      return value === undefined ? undefined : String(value);
-    };
-    try {
-      return await handler(await authenticate(read, this.deps.verifyToken));
-    } catch (error) {
-      throw toRpcException(error, read('x-request-id'));
-    }
+  private call<T>(metadata: Metadata, handler: (caller: Caller) => Promise<T>): Promise<T> {
+    return authenticatedCall(metadata, this.deps.verifyToken, handler, MODELING_EDGE);
   }
 }
 
-function toRpcException(error: unknown, requestId: string | undefined): RpcException {
-  if (error instanceof RpcException) return error;
-  if (error instanceof AuthenticationError) {
-    return new RpcException({
-      code: error.retriable ? GrpcStatus.UNAVAILABLE : GrpcStatus.UNAUTHENTICATED,
-      message: error.message,
-    });
-  }
-  if (error instanceof RequestError) return new RpcException({ code: GrpcStatus[error.code], message: error.message });
-  if (error instanceof Rejection) {
-    // A Rejection outside Propose (e.g. from a shared step of CreateDiagram): its closest status.
+const MODELING_EDGE: EdgeOptions = {
+  service: 'modeling',
+  unavailable: RETRY_SAME_TRANSACTION,
+  // A Rejection outside Propose (e.g. from a shared step of CreateDiagram): its closest status.
+  mapError(error) {
+    if (!(error instanceof Rejection)) return undefined;
     const code =
       error.code === 'NOT_FOUND'
         ? GrpcStatus.NOT_FOUND
@@ -155,10 +140,5 @@ function toRpcException(error: unknown, requestId: string | undefined): RpcExcep
           ? GrpcStatus.PERMISSION_DENIED
           : GrpcStatus.INVALID_ARGUMENT;
     return new RpcException({ code, message: error.message });
-  }
-  logger.error({ err: error, request_id: requestId }, 'unexpected failure');
-  return new RpcException({
-    code: GrpcStatus.UNAVAILABLE,
-    message: `temporarily unavailable, retry with the same transaction_id (request ${requestId ?? 'unknown'})`,
-  });
-}
+  },
+};

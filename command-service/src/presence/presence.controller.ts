@@ -1,15 +1,15 @@
 import { Controller, Inject } from '@nestjs/common';
-import { GrpcMethod, RpcException } from '@nestjs/microservices';
-import { status as GrpcStatus, type Metadata } from '@grpc/grpc-js';
+import { GrpcMethod } from '@nestjs/microservices';
+import type { Metadata } from '@grpc/grpc-js';
 import { Observable } from 'rxjs';
-import { authenticate, AuthenticationError, isAllowed, type Caller, type TokenVerifier } from '@flowledger/auth';
+import { isAllowed, type Caller, type TokenVerifier } from '@flowledger/auth';
+import { authenticatedCall } from '../grpc-edge/authenticated-call.js';
 import type { UpdatePresenceRequest__Output } from '../gen/flowledger/modeling/v1/UpdatePresenceRequest.js';
 import type { UpdatePresenceResponse } from '../gen/flowledger/modeling/v1/UpdatePresenceResponse.js';
 import type { WatchPresenceRequest__Output } from '../gen/flowledger/modeling/v1/WatchPresenceRequest.js';
 import type { WatchPresenceResponse } from '../gen/flowledger/modeling/v1/WatchPresenceResponse.js';
 import { timestamp } from '../modeling/modeling.grpc.js';
-import { RequestError } from '../modeling/request-error.js';
-import { logger } from '../observability/logger.js';
+import { RequestError } from '../grpc-edge/request-error.js';
 import type { PresenceHub } from './presence-hub.js';
 import { PRESENCE_DEPENDENCIES } from './presence.grpc.js';
 
@@ -99,25 +99,10 @@ export class PresenceController {
     this.known.add(key); // diagrams are never deleted: once seen, always there
   }
 
-  private async call<T>(metadata: Metadata, handler: (caller: Caller) => Promise<T>): Promise<T> {
-    const read = (key: string) => {
-      const value = metadata.get(key)[0];
-      return value === undefined ? undefined : String(value);
-    };
-    try {
-      return await handler(await authenticate(read, this.deps.verifyToken));
-    } catch (error) {
-      throw toRpcException(error, read('x-request-id'));
-    }
+  private call<T>(metadata: Metadata, handler: (caller: Caller) => Promise<T>): Promise<T> {
+    return authenticatedCall(metadata, this.deps.verifyToken, handler, {
+      service: 'presence',
+      unavailable: () => 'presence temporarily unavailable',
+    });
   }
-}
-
-function toRpcException(error: unknown, requestId: string | undefined): RpcException {
-  if (error instanceof AuthenticationError) {
-    const code = error.retriable ? GrpcStatus.UNAVAILABLE : GrpcStatus.UNAUTHENTICATED;
-    return new RpcException({ code, message: error.message });
-  }
-  if (error instanceof RequestError) return new RpcException({ code: GrpcStatus[error.code], message: error.message });
-  logger.error({ err: error, request_id: requestId }, 'unexpected presence failure');
-  return new RpcException({ code: GrpcStatus.UNAVAILABLE, message: 'presence temporarily unavailable' });
 }

@@ -2,7 +2,7 @@ import type { Caller } from '@flowledger/auth';
 import type { AppliedResult, ProposeCommand } from '../modeling/proposals/propose.handler.js';
 import { Rejection } from '../modeling/rejection.js';
 import { decideApproval, decideRejection, settle, type Stamp } from './review-decisions.js';
-import { ReviewError } from './review-error.js';
+import { RequestError } from '../grpc-edge/request-error.js';
 import { mayReview } from './review-policy.js';
 import type { ReviewStore } from './review-store.js';
 import type { AuditEntry, Review, ReviewOutcome } from './review.js';
@@ -44,7 +44,7 @@ export class ReviewCommands {
   /** Applies the proposal on the current version, as the agent in its run; the review is then decided. */
   async approve(reviewer: Caller, reviewId: string, transactionId: string): Promise<ReviewOutcome> {
     authorize(reviewer);
-    if (!transactionId) throw new ReviewError('INVALID_ARGUMENT', 'transaction_id is required');
+    if (!transactionId) throw new RequestError('INVALID_ARGUMENT', 'transaction_id is required');
     let review = await this.find(reviewer, reviewId);
     for (;;) {
       const decision = decideApproval(review, transactionId, reviewer, this.stamp());
@@ -61,9 +61,9 @@ export class ReviewCommands {
   async reject(reviewer: Caller, reviewId: string, reason: string): Promise<void> {
     authorize(reviewer);
     const why = reason.trim();
-    if (!why) throw new ReviewError('INVALID_ARGUMENT', 'reason is required');
+    if (!why) throw new RequestError('INVALID_ARGUMENT', 'reason is required');
     if (why.length > MAX_REASON_LENGTH) {
-      throw new ReviewError('INVALID_ARGUMENT', `reason is at most ${MAX_REASON_LENGTH} characters`);
+      throw new RequestError('INVALID_ARGUMENT', `reason is at most ${MAX_REASON_LENGTH} characters`);
     }
     let review = await this.find(reviewer, reviewId);
     for (;;) {
@@ -119,9 +119,9 @@ export class ReviewCommands {
   }
 
   private async find(reviewer: Caller, reviewId: string): Promise<Review> {
-    if (!reviewId) throw new ReviewError('INVALID_ARGUMENT', 'review_id is required');
+    if (!reviewId) throw new RequestError('INVALID_ARGUMENT', 'review_id is required');
     const review = await this.deps.store.byId(reviewer.tenantId, reviewId);
-    if (!review) throw new ReviewError('NOT_FOUND', `review ${reviewId} not found`);
+    if (!review) throw new RequestError('NOT_FOUND', `review ${reviewId} not found`);
     return review;
   }
 
@@ -132,6 +132,6 @@ export class ReviewCommands {
 
 function authorize(caller: Caller): void {
   if (!mayReview(caller)) {
-    throw new ReviewError('PERMISSION_DENIED', `role(s) ${caller.roles.join(', ')} may not review proposals`);
+    throw new RequestError('PERMISSION_DENIED', `role(s) ${caller.roles.join(', ')} may not review proposals`);
   }
 }

@@ -1,7 +1,7 @@
 import type { Caller } from '@flowledger/auth';
 import { Rejection, type Violation } from '../modeling/rejection.js';
 import type { AppliedResult, ProposeCommand } from '../modeling/proposals/propose.handler.js';
-import { ReviewError } from './review-error.js';
+import { RequestError } from '../grpc-edge/request-error.js';
 import type { AuditAction, AuditEntry, Review, ReviewOutcome } from './review.js';
 
 // The review's decisions, pure: time and ids come in as arguments, and the caller stores what
@@ -173,9 +173,12 @@ function entry(
   };
 }
 
-function alreadyDecided(review: Review): ReviewError {
+function alreadyDecided(review: Review): RequestError {
   const by = review.decision ? ` by ${review.decision.by} at ${review.decision.at.toISOString()}` : '';
-  return new ReviewError('FAILED_PRECONDITION', `review ${review.reviewId} was already decided${by}: ${review.status}`);
+  return new RequestError(
+    'FAILED_PRECONDITION',
+    `review ${review.reviewId} was already decided${by}: ${review.status}`,
+  );
 }
 
 function assertNever(value: never): never {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Caller } from '@flowledger/auth';
 import { Rejection } from '../modeling/rejection.js';
 import { answerForAgent, decideApproval, decideRejection, settle, submit } from './review-decisions.js';
-import { ReviewError } from './review-error.js';
+import { RequestError } from '../grpc-edge/request-error.js';
 import { mayReview, needsReview } from './review-policy.js';
 import type { Review, ReviewOutcome } from './review.js';
 
@@ -26,13 +26,13 @@ function pending(): Review {
   return submit(bot, command, { version: 7, lintWarnings: [] }, 'r1', at(0)).review;
 }
 
-/** What a thrown Rejection or ReviewError says, for table-like expectations. */
+/** What a thrown Rejection or RequestError says, for table-like expectations. */
 function thrown(run: () => unknown): { code: string; reviewId?: string; message: string } {
   try {
     run();
   } catch (error) {
     if (error instanceof Rejection) return { code: error.code, reviewId: error.reviewId, message: error.message };
-    if (error instanceof ReviewError) return { code: error.code, message: error.message };
+    if (error instanceof RequestError) return { code: error.code, message: error.message };
     throw error;
   }
   throw new Error('nothing thrown');

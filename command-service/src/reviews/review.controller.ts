@@ -1,8 +1,9 @@
 import { Controller, Inject } from '@nestjs/common';
-import { GrpcMethod, RpcException } from '@nestjs/microservices';
-import { status as GrpcStatus, type Metadata } from '@grpc/grpc-js';
+import { GrpcMethod } from '@nestjs/microservices';
+import type { Metadata } from '@grpc/grpc-js';
 import { operationToProto } from '@flowledger/bpmn-operations';
-import { authenticate, AuthenticationError, type Caller, type TokenVerifier } from '@flowledger/auth';
+import type { Caller, TokenVerifier } from '@flowledger/auth';
+import { authenticatedCall, RETRY_SAME_TRANSACTION } from '../grpc-edge/authenticated-call.js';
 import type { ApproveProposalRequest__Output } from '../gen/flowledger/modeling/v1/ApproveProposalRequest.js';
 import type { ApproveProposalResponse } from '../gen/flowledger/modeling/v1/ApproveProposalResponse.js';
 import type { ListAuditEntriesRequest__Output } from '../gen/flowledger/modeling/v1/ListAuditEntriesRequest.js';
@@ -12,9 +13,7 @@ import type { ListPendingProposalsResponse } from '../gen/flowledger/modeling/v1
 import type { RejectProposalRequest__Output } from '../gen/flowledger/modeling/v1/RejectProposalRequest.js';
 import type { RejectProposalResponse } from '../gen/flowledger/modeling/v1/RejectProposalResponse.js';
 import { timestamp } from '../modeling/modeling.grpc.js';
-import { logger } from '../observability/logger.js';
 import type { ReviewCommands } from './review-commands.js';
-import { ReviewError } from './review-error.js';
 import { REVIEW_DEPENDENCIES } from './review.grpc.js';
 
 export interface ReviewDependencies {
@@ -24,7 +23,7 @@ export interface ReviewDependencies {
 
 /**
  * `flowledger.modeling.v1.ReviewService`: authenticates each call (tenant and actor from the
- * token, as ModelingService), maps the wire form to the domain and back, and turns ReviewError
+ * token, as ModelingService), maps the wire form to the domain and back, and turns RequestError
  * into the gRPC status of the same name — nothing else.
  */
 @Controller()
@@ -94,29 +93,10 @@ export class ReviewController {
     }));
   }
 
-  /** Authenticates, runs the handler, and maps what it throws to a gRPC status. */
-  private async call<T>(metadata: Metadata, handler: (caller: Caller) => Promise<T>): Promise<T> {
-    const read = (key: string) => {
-      const value = metadata.get(key)[0];
-      return value === undefined ? undefined : String(value);
-    };
-    try {
-      return await handler(await authenticate(read, this.deps.verifyToken));
-    } catch (error) {
-      throw toRpcException(error, read('x-request-id'));
-    }
+  private call<T>(metadata: Metadata, handler: (caller: Caller) => Promise<T>): Promise<T> {
+    return authenticatedCall(metadata, this.deps.verifyToken, handler, {
+      service: 'review',
+      unavailable: RETRY_SAME_TRANSACTION,
+    });
   }
-}
-
-function toRpcException(error: unknown, requestId: string | undefined): RpcException {
-  if (error instanceof AuthenticationError) {
-    const code = error.retriable ? GrpcStatus.UNAVAILABLE : GrpcStatus.UNAUTHENTICATED;
-    return new RpcException({ code, message: error.message });
-  }
-  if (error instanceof ReviewError) return new RpcException({ code: GrpcStatus[error.code], message: error.message });
-  logger.error({ err: error, request_id: requestId }, 'unexpected review failure');
-  return new RpcException({
-    code: GrpcStatus.UNAVAILABLE,
-    message: `temporarily unavailable, retry with the same transaction_id (request ${requestId ?? 'unknown'})`,
-  });
 }

@@ -13,7 +13,7 @@ import { eventsAppended } from '../../observability/metrics.js';
 import { DiagramWorkspace } from '../diagram-workspace.js';
 import { LedgerConflict } from '../ledger-port.js';
 import { Rejection } from '../rejection.js';
-import { RequestError } from '../request-error.js';
+import { RequestError } from '../../grpc-edge/request-error.js';
 import type { ProposeDependencies } from './propose.handler.js';
 import { checkXmlSize } from './proposal-limits.js';
 

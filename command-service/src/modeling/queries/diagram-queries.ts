@@ -1,7 +1,7 @@
 import { isAllowed, type Caller } from '@flowledger/auth';
 import type { DiagramEvent } from '@flowledger/events';
 import type { DiagramListing, LedgerPort, VersionListing } from '../ledger-port.js';
-import { RequestError } from '../request-error.js';
+import { RequestError } from '../../grpc-edge/request-error.js';
 import type { ChangeFeed } from './change-feed.js';
 
 /**
