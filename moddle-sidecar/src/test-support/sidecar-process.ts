@@ -1,11 +1,8 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { createWriteStream, mkdirSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
+import { freePort, spawnService, untilHealthy, type ServiceProcess } from '../../../tests/support/service-process.js';
 import { MODDLE_SERVICE_NAME, loadDefinitions } from '../proto-definitions.js';
 
-const repoRoot = join(import.meta.dirname, '..', '..', '..');
 const packages = loadDefinitions();
 
 /** A sidecar process a test started itself, beside (never instead of) the stack's own. */
@@ -32,7 +29,7 @@ export async function startSidecarProcess(
   timeoutMs = 60_000,
 ): Promise<SidecarProcess> {
   const [grpcPort, metricsPort] = [await freePort(), await freePort()];
-  const child = spawnSidecar(name, {
+  const service = spawnSidecar(name, {
     FLOWLEDGER_HOST: '127.0.0.1',
     FLOWLEDGER_MODDLE_PORT: String(grpcPort),
     FLOWLEDGER_MODDLE_METRICS_PORT: String(metricsPort),
@@ -40,55 +37,19 @@ export async function startSidecarProcess(
     ...env,
   });
   const address = `127.0.0.1:${grpcPort}`;
-  const until = Date.now() + timeoutMs;
-  while (!(await isServing(address))) {
-    if (child.gone() || Date.now() > until) {
-      child.process.kill('SIGKILL');
-      throw new Error(`moddle sidecar "${name}" did not become healthy on ${address}:\n${child.output().slice(-4000)}`);
-    }
-    await new Promise((r) => setTimeout(r, 250));
-  }
+  await untilHealthy(service, `moddle sidecar "${name}" on ${address}`, () => isServing(address), timeoutMs);
   return {
     address,
     metricsUrl: `http://127.0.0.1:${metricsPort}/metrics`,
-    output: child.output,
-    exited: child.exited,
-    async stop(graceMs = 10_000) {
-      if (child.gone()) return;
-      child.process.kill('SIGTERM');
-      const timer = setTimeout(() => child.process.kill('SIGKILL'), graceMs);
-      await child.exited;
-      clearTimeout(timer);
-    },
+    output: service.output,
+    exited: service.exited,
+    stop: service.stop,
   };
 }
 
 /** Spawns the sidecar without waiting for health (for start-up failures); output kept and logged. */
-export function spawnSidecar(name: string, env: Record<string, string>) {
-  const logDir = join(repoRoot, 'var', 'log', 'tests');
-  mkdirSync(logDir, { recursive: true });
-  const log = createWriteStream(join(logDir, `${name}.log`), { flags: 'a' });
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', join('moddle-sidecar', 'src', 'main.ts')], {
-    cwd: repoRoot,
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  const keep = (d: Buffer) => {
-    log.write(d);
-    output += d.toString();
-  };
-  child.stdout!.on('data', keep);
-  child.stderr!.on('data', keep);
-  let gone = false;
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-    child.once('exit', (code, signal) => {
-      gone = true;
-      log.end();
-      resolve({ code, signal });
-    }),
-  );
-  return { process: child, output: () => output, exited, gone: () => gone };
+export function spawnSidecar(name: string, env: Record<string, string>): ServiceProcess {
+  return spawnService(name, join('moddle-sidecar', 'src', 'main.ts'), env);
 }
 
 /** grpc.health.v1 Check of the sidecar's service; false on any failure. */
@@ -110,14 +71,4 @@ async function isServing(address: string): Promise<boolean> {
   }
 }
 
-/** A TCP port nothing listens on right now (the OS picks it). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
+export { freePort };
