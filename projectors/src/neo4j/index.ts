@@ -3,6 +3,7 @@ export type { Neo4jReadModel, Neo4jReadModelOptions } from './neo4j-projection.j
 export { createNeo4jSink, currentLabels, type Neo4jSink, type ApplyOutcome } from './store/neo4j-sink.js';
 export { graphLabels, tenantBuildLabels, type GraphLabels } from './store/graph-labels.js';
 export { ensureGraphSchema, dropGraphSchema } from './store/graph-schema.js';
+export { beginNeo4jBuild } from './store/neo4j-build.js';
 export { createNeo4jGraphQueries } from './queries/neo4j-graph-queries.js';
 export type * from './queries/graph-queries.js';
 export { GraphQueryError } from './queries/graph-queries.js';

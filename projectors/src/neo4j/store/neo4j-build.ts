@@ -10,6 +10,7 @@ import {
 } from './graph-labels.js';
 import { dropGraphSchema, ensureGraphSchema } from './graph-schema.js';
 import { resetStatements } from './graph-writes.js';
+import { switchTenantInSteps } from './tenant-switch.js';
 
 export interface Neo4jBuildOptions {
   driver: Driver;
@@ -19,6 +20,8 @@ export interface Neo4jBuildOptions {
   tenants?: string[];
   /** A sink writing under the given labels only. */
   sinkFor(labels: GraphLabels): ProjectionSink;
+  /** Some tenants: nodes moved per transaction at the switch (default `DEFAULT_SWITCH_STEP_NODES`). */
+  switchStepNodes?: number;
   /** How long the old generation stays after the switch, for questions that began before it (default 3 s). */
   dropDelayMs?: number;
 }
@@ -28,7 +31,7 @@ export interface Neo4jBuildOptions {
  * next generation's labels (`Bpmn_vN_gG`, own constraints); the switch sets the version record's
  * `generation`, which every question reads first, then the old generation is dropped. Some
  * tenants: build labels (`Bpmn_vN_build`); the switch deletes their serving nodes and relabels the
- * built ones in one transaction (bounded by Neo4j's transaction memory: one tenant's graph).
+ * built ones, diagram by diagram in transactions of bounded size (`switchTenantInSteps`).
  * `freeze` holds the version record's lock in an open transaction: every live write takes that
  * lock first, so it waits, and afterwards it sees the new generation and plans again.
  */
@@ -63,15 +66,8 @@ export async function beginNeo4jBuild(o: Neo4jBuildOptions): Promise<ProjectionB
       const current = Number((await tx.run(lock.text, lock.params)).records[0]!.get('generation'));
       const serving = graphLabels(version, current);
       if (tenants) {
-        for (const tenantId of tenants) {
-          for (const [from, to] of [
-            [target.element, serving.element],
-            [target.diagram, serving.diagram],
-          ] as const) {
-            await tx.run(`MATCH (n:${to} {tenant_id: $tenantId}) DETACH DELETE n`, { tenantId });
-            await tx.run(`MATCH (n:${from} {tenant_id: $tenantId}) REMOVE n:${from} SET n:${to}`, { tenantId });
-          }
-        }
+        // In steps, each its own transaction, while the freeze holds the live writer back.
+        for (const tenantId of tenants) await switchTenantInSteps(driver, serving, target, tenantId, o.switchStepNodes);
       } else {
         await tx.run(
           `MATCH (g:${VERSION_LABEL} {name: $name, version: toInteger($version)}) SET g.generation = toInteger($generation)`,
