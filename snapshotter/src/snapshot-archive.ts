@@ -13,6 +13,8 @@ export interface SnapshotArchive {
   read(relativePath: string): Promise<Buffer>;
   /** Removes a tenant's files, or the whole archive. */
   remove(tenantId?: string): Promise<void>;
+  /** Removes one file (`write`'s path); a missing one is no error. */
+  removeFile(relativePath: string): Promise<void>;
 }
 
 export function createSnapshotArchive(dir: string): SnapshotArchive {
@@ -42,6 +44,14 @@ export function createSnapshotArchive(dir: string): SnapshotArchive {
     read: (relativePath) => readFile(join(dir, relativePath)),
     async remove(tenantId) {
       await rm(tenantId ? join(dir, safeSegment(tenantId)) : dir, { recursive: true, force: true });
+    },
+    async removeFile(relativePath) {
+      const segments = relativePath.split(/[\\/]/);
+      if (segments.length !== 3) throw new Error(`snapshot archive: "${relativePath}" is not a snapshot's path`);
+      segments.slice(0, 2).forEach(safeSegment);
+      if (!/^[0-9]{1,19}\.bpmn\.gz$/.test(segments[2]!))
+        throw new Error(`snapshot archive: "${relativePath}" is not a snapshot's path`);
+      await rm(join(dir, relativePath), { force: true });
     },
   };
 }

@@ -1,7 +1,8 @@
 import { gzipSync } from 'node:zlib';
-import type { ProjectedChange, ProjectionSink } from '@flowledger/projection';
+import type { ProjectedChange, ProjectionBuild, ProjectionSink } from '@flowledger/projection';
 import type { SnapshotAnnouncer } from './snapshot-announcer.js';
 import type { SnapshotArchive } from './snapshot-archive.js';
+import { beginSnapshotBuild } from './snapshot-build.js';
 import { snapshotSize, snapshotWriteDuration } from './snapshot-metrics.js';
 import { isSnapshotDue } from './snapshot-policy.js';
 import type { SnapshotStore, StoredSnapshot } from './snapshot-store.js';
@@ -23,6 +24,8 @@ export interface SnapshotSinkDependencies {
 export interface SnapshotSink extends ProjectionSink {
   /** Announces snapshots stored but not yet on the topic (after a crash or a Kafka outage). */
   announcePending(): Promise<number>;
+  /** A rebuild in place that keeps serving (snapshot-build.ts). */
+  beginBuild(tenants?: string[]): Promise<ProjectionBuild>;
 }
 
 /**
@@ -69,7 +72,7 @@ export function createSnapshotSink(deps: SnapshotSinkDependencies): SnapshotSink
     await announce(stored!).catch((error: unknown) => deps.onAnnounceError?.(error, stored!));
   };
 
-  return {
+  const sink: SnapshotSink = {
     async appliedVersion(tenantId, diagramId) {
       return (await store.progress(projectionVersion, tenantId, diagramId)).appliedVersion;
     },
@@ -106,5 +109,11 @@ export function createSnapshotSink(deps: SnapshotSinkDependencies): SnapshotSink
         count += batch.length;
       }
     },
+    beginBuild: (tenants) =>
+      beginSnapshotBuild(
+        { store, archive, policies, projectionVersion, announcePending: () => sink.announcePending() },
+        tenants,
+      ),
   };
+  return sink;
 }

@@ -46,6 +46,18 @@ export interface SnapshotStore {
   markAnnounced(s: Pick<StoredSnapshot, 'tenantId' | 'diagramId' | 'version'>): Promise<void>;
   /** Deletes the rows and progress of a tenant, or of everyone. */
   reset(tenantId?: string): Promise<void>;
+  /** The database's clock: where a rebuild begins (`sweep`). */
+  now(): Promise<Date>;
+  /**
+   * A rebuild's snapshots in one statement: new rows inserted, existing ones written again
+   * (kept announced when their hash is unchanged). Returns how many are unannounced.
+   */
+  rewrite(snapshots: NewSnapshot[]): Promise<number>;
+  /**
+   * Deletes the rows of these tenants (undefined: all) last written before `writtenBefore` —
+   * after a rebuild that began then, the snapshots it did not write again. Returns their archive paths.
+   */
+  sweep(tenants: string[] | undefined, writtenBefore: Date): Promise<string[]>;
 }
 
 const COLUMNS =
@@ -157,6 +169,45 @@ export function createSnapshotStore(pool: Pool): SnapshotStore {
         'UPDATE snapshots SET announced_at = now() WHERE tenant_id = $1 AND diagram_id = $2 AND version = $3',
         [tenantId, diagramId, version],
       );
+    },
+
+    async now() {
+      const { rows } = await pool.query<{ now: Date }>('SELECT now() AS now');
+      return rows[0]!.now;
+    },
+
+    async rewrite(snapshots) {
+      if (snapshots.length === 0) return 0;
+      const column = <K extends keyof NewSnapshot>(key: K) => snapshots.map((s) => s[key]);
+      const { rows } = await pool.query<{ unannounced: boolean }>(
+        `INSERT INTO snapshots AS s (tenant_id, diagram_id, version, result_hash, bytes, compressed_bytes, xml_gz, archive_path)
+         SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[], $4::text[], $5::int[], $6::int[], $7::bytea[], $8::text[])
+         ON CONFLICT (tenant_id, diagram_id, version) DO UPDATE
+           SET result_hash = EXCLUDED.result_hash, bytes = EXCLUDED.bytes, compressed_bytes = EXCLUDED.compressed_bytes,
+               xml_gz = EXCLUDED.xml_gz, archive_path = EXCLUDED.archive_path, written_at = now(),
+               announced_at = CASE WHEN s.result_hash = EXCLUDED.result_hash THEN s.announced_at END
+         RETURNING announced_at IS NULL AS unannounced`,
+        [
+          column('tenantId'),
+          column('diagramId'),
+          column('version'),
+          column('resultHash'),
+          column('bytes'),
+          column('compressedBytes'),
+          column('xmlGz'),
+          column('archivePath'),
+        ],
+      );
+      return rows.filter((r) => r.unannounced).length;
+    },
+
+    async sweep(tenants, writtenBefore) {
+      const { rows } = await pool.query<{ archive_path: string | null }>(
+        `DELETE FROM snapshots WHERE written_at < $1 AND ($2::text[] IS NULL OR tenant_id = ANY($2))
+         RETURNING archive_path`,
+        [writtenBefore, tenants ?? null],
+      );
+      return rows.flatMap((r) => (r.archive_path ? [r.archive_path] : []));
     },
 
     async reset(tenantId) {
