@@ -61,6 +61,8 @@ describe('appendAndPublish: the command path commits and publishes under the dia
     expect(onTopic.map((t) => t.event.version)).toEqual([1, 2]);
     expect(onTopic[1]).toMatchObject({ partition: position.partition, offset: position.offset, key: 'd1' });
     expect(onTopic[1]!.event.transactionId).toBe('tx-d1-2');
+    // The mark is written after the ack, under the lock: the next publisher waits for it, finds nothing left.
+    expect(await stack.publisher.publishPending(tenant, 'd1')).toEqual([]);
     const rows = await outboxRows(tenant, 'd1');
     expect(rows[1]).toMatchObject({ published: true, attempted: true, kafka_offset: String(position.offset) });
   });

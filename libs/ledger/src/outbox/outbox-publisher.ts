@@ -103,12 +103,16 @@ export function createOutboxPublisher(options: OutboxPublisherOptions): OutboxPu
     return done;
   };
 
-  /** Sends `batch` and marks it; with `lastUnder`, the mark also lets go of that lock (the caller's last statement). */
+  /**
+   * Sends `batch` and marks it; with `lastUnder`, the mark also lets go of that lock (the caller's
+   * last statement). `onAcked` hears of the broker's ack before the mark is written.
+   */
   const sendBatch = async (
     c: PoolClient,
     topic: string,
     batch: PendingEntry[],
     lastUnder?: HeldLock,
+    onAcked?: (published: PublishedEvent[]) => void,
   ): Promise<PublishedEvent[]> => {
     const { tenantId, diagramId } = batch[0]!.event;
     const records = await Promise.all(
@@ -128,6 +132,7 @@ export function createOutboxPublisher(options: OutboxPublisherOptions): OutboxPu
       partition: positions[i]!.partition,
       offset: positions[i]!.offset,
     }));
+    onAcked?.(marks.map((m) => ({ ...m, reconciled: false })));
     await markPublished(c, tenantId, diagramId, marks, lastUnder);
     return marks.map((m) => ({ ...m, reconciled: false }));
   };
@@ -152,7 +157,12 @@ export function createOutboxPublisher(options: OutboxPublisherOptions): OutboxPu
       } catch (err) {
         throw classifyPublishError(err, `${tenantId}/${diagramId}`);
       }
-      const published = await withDiagramLock(pool, { tenantId, diagramId }, { wait: true }, async (c, lock) => {
+      // Durable in both once the broker acks: the caller hears then, while the published mark (and
+      // the lock's release) is written. A crash before the mark is harmless: publish_attempted_at
+      // is set, so the relay finds the event on the topic instead of sending it again.
+      let acked!: (published: PublishedEvent[]) => void;
+      const ack = new Promise<PublishedEvent[]>((resolve) => (acked = resolve));
+      const locked = withDiagramLock(pool, { tenantId, diagramId }, { wait: true }, async (c, lock) => {
         const appended = await appendEvent(c, event, resultXmlGzip, {
           lintWarnings: appendOptions.lintWarnings ?? [],
           traceparent: appendOptions.traceparent ?? null,
@@ -164,11 +174,13 @@ export function createOutboxPublisher(options: OutboxPublisherOptions): OutboxPu
           // Usually this event alone; after a crash or a Kafka outage, the earlier ones first (they may need reconciling).
           if (appended.earlierUnpublished > 0) return await publishLocked(c, tenantId, diagramId);
           const pending: PendingEntry = { ...appended.entry, publishAttemptedAt: appended.entry.recordedAt };
-          return await sendBatch(c, diagramEventsTopic(tenantId), [pending], lock);
+          return await sendBatch(c, diagramEventsTopic(tenantId), [pending], lock, acked);
         } catch (err) {
           throw classifyPublishError(err, `${tenantId}/${diagramId}`);
         }
       });
+      locked.catch(() => undefined); // after the ack, a failed mark is the relay's to mend
+      const published = await Promise.race([ack, locked]);
       const own = published?.find((p) => p.version === version);
       if (!own) throw new LedgerError('PUBLISH_FAILED', `version ${version} of ${tenantId}/${diagramId} was not sent`);
       return own;
