@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import type { StackConfig } from '@flowledger/config';
+import { createAuditCodec } from '@flowledger/events';
 import { createKafkaAdmin, createKafkaPartitionReader, createKafkaProducer } from '@flowledger/kafka';
 import { backupTenant } from './backup/backup.js';
 import { createProgress } from './progress-bars.js';
@@ -15,8 +16,8 @@ import { createRegistryClient } from './registry-client.js';
 import { restoreBackup, RestoreRefused } from './restore/restore.js';
 import { verifyTenants } from './verify/verify.js';
 
-export const RECOVERY_USAGE = `  backup --tenant T --out DIR      logical backup of a tenant: topics, schemas, ledger rows; gzip'd, manifest, SHA256SUMS
-  restore --from DIR               into a stack without the tenant: checksums, schemas, topics, ledger
+export const RECOVERY_USAGE = `  backup --tenant T --out DIR      logical backup of a tenant: topics, schemas, ledger, review and audit rows; gzip'd, manifest, SHA256SUMS
+  restore --from DIR               into a stack without the tenant: checksums, schemas, topics, ledger, reviews, audit log
   rebuild --read-model postgres|neo4j|snapshots|all [--tenant T]   reset and replay read models from the streams
   verify [--tenant T]              replay every diagram, check hashes, snapshots, topic and read models; non-zero on mismatch`;
 
@@ -69,7 +70,8 @@ export async function recoveryCommand(verb: string, args: string[], ctx: Recover
         const seconds = (performance.now() - started) / 1000;
         print(
           `backup of ${manifest.tenant} in ${values.out}: ${records} records, ${manifest.schemas.ids.length} schemas, ` +
-            `${manifest.ledger.diagrams} diagrams, ${manifest.ledger.events} ledger events (${seconds.toFixed(1)} s)`,
+            `${manifest.ledger.diagrams} diagrams, ${manifest.ledger.events} ledger events, ` +
+            `${manifest.reviews?.reviews ?? 0} reviews, ${manifest.reviews?.auditEntries ?? 0} audit entries (${seconds.toFixed(1)} s)`,
           { ...manifest, seconds },
         );
         return 0;
@@ -89,12 +91,16 @@ export async function recoveryCommand(verb: string, args: string[], ctx: Recover
             admin,
             producer,
             registry: createRegistryClient(ctx.config.schemaRegistry.url),
+            auditCodec: createAuditCodec({ registryUrl: ctx.config.schemaRegistry.url }),
             progress,
           });
+          progress.stop();
+          for (const note of result.notes) ctx.stderr.write(`flowledger restore: note: ${note}\n`);
           const seconds = (performance.now() - started) / 1000;
           const records = Object.values(result.records).reduce((n, r) => n + r, 0);
           print(
-            `restored ${result.tenant}: ${records} records, ${result.diagrams} diagrams, ${result.events} ledger events, ` +
+            `restored ${result.tenant} (${result.format}): ${records} records, ${result.diagrams} diagrams, ` +
+              `${result.events} ledger events, ${result.reviews} reviews, ${result.auditEntries} audit entries, ` +
               `schema ids ${JSON.stringify(result.schemaIds)} (${seconds.toFixed(1)} s)`,
             { ...result, seconds },
           );
@@ -140,9 +146,14 @@ export async function recoveryCommand(verb: string, args: string[], ctx: Recover
             `MISMATCH ${m.tenantId}/${m.diagramId} v${m.version}:`,
             ...m.problems.map((p) => `  ${p}`),
           ]),
+          ...report.audit.flatMap((a) => [
+            `audit log of ${a.tenantId}: ${a.reviews} reviews, ${a.entries} entries (${a.unpublished} not published yet), ` +
+              `${a.records} topic records (${a.duplicates} sent twice)`,
+            ...(a.problems.length > 0 ? [`MISMATCH ${a.tenantId} audit:`, ...a.problems.map((p) => `  ${p}`)] : []),
+          ]),
           report.ok
-            ? 'OK: every hash, snapshot, topic record and read model agrees'
-            : `FAILED: ${report.mismatches.length} diagram(s) with problems`,
+            ? 'OK: every hash, snapshot, topic record, read model and audit entry agrees'
+            : `FAILED: ${report.mismatches.length} diagram(s) and ${report.audit.filter((a) => a.problems.length > 0).length} audit log(s) with problems`,
         ];
         print(lines.join('\n'), report);
         return report.ok ? 0 : 1;

@@ -1,7 +1,14 @@
 import { mkdir, readdir, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type pg from 'pg';
-import { diagramEventsSubject, diagramEventsTopic, snapshotsSubject, snapshotsTopic } from '@flowledger/events';
+import {
+  auditSubject,
+  auditTopic,
+  diagramEventsSubject,
+  diagramEventsTopic,
+  snapshotsSubject,
+  snapshotsTopic,
+} from '@flowledger/events';
 import type { KafkaAdmin, KafkaPartitionReader } from '@flowledger/kafka';
 import type { Progress } from '../progress-bars.js';
 import type { RegistryClient } from '../registry-client.js';
@@ -9,10 +16,10 @@ import {
   BACKUP_FORMAT,
   LEDGER_FILES,
   MANIFEST_FILE,
+  REVIEW_FILES,
   SCHEMAS_FILE,
   TOPIC_FILES,
   type BackupManifest,
-  type LedgerTable,
   type PartitionManifest,
   type SchemaLine,
   type TopicKind,
@@ -20,6 +27,7 @@ import {
 } from './backup-format.js';
 import { writeChecksums } from './checksums.js';
 import { writeNdjsonGzip } from './ndjson-gzip.js';
+import { copyTables, type TableCopy } from './table-copy.js';
 
 export interface BackupDependencies {
   pool: pg.Pool;
@@ -34,16 +42,26 @@ export interface BackupDependencies {
 /** Records read per fetch while copying a partition. */
 const READ_CHUNK = 2000n;
 
+/** The tenant's tables in the backup, in the order restore inserts them (a review before its entries). */
+const TABLES: TableCopy[] = [
+  { table: 'diagrams', file: LEDGER_FILES.diagrams, orderBy: 'diagram_id' },
+  { table: 'ledger_events', file: LEDGER_FILES.ledger_events, orderBy: 'diagram_id, version' },
+  { table: 'proposal_reviews', file: REVIEW_FILES.proposal_reviews, orderBy: 'review_id', optional: true },
+  { table: 'audit_entries', file: REVIEW_FILES.audit_entries, orderBy: 'seq', optional: true },
+];
+
 /**
- * A logical backup of one tenant: every record of its topics (key, headers, partition, offset,
- * the raw Confluent-framed value), the registry schemas they reference, and its ledger rows.
- * Take it while the tenant is quiet for a point-in-time copy; under writes, ledger rows newer
- * than the copied topic are restored as unpublished and the outbox relay publishes them again.
+ * A logical backup of one tenant: every record of its topics (diagram events, snapshots, the
+ * review audit log: key, headers, partition, offset, the raw Confluent-framed value), the
+ * registry schemas they reference, its ledger rows, and its review and audit rows.
+ * Take it while the tenant is quiet for a point-in-time copy; under writes, ledger rows and
+ * audit entries newer than the copied topics are restored as unpublished, and the outbox relays
+ * publish them again.
  */
 export async function backupTenant(tenant: string, outDir: string, deps: BackupDependencies): Promise<BackupManifest> {
   await mkdir(outDir, { recursive: true });
   if ((await readdir(outDir)).length > 0) throw new Error(`backup: ${outDir} is not empty`);
-  for (const sub of ['topics', 'registry', 'ledger']) await mkdir(join(outDir, sub), { recursive: true });
+  for (const sub of ['topics', 'registry', 'ledger', 'reviews']) await mkdir(join(outDir, sub), { recursive: true });
   const createdAt = deps.now().toISOString();
   const existing = new Set(await deps.admin.listTopics());
   const lines: Record<string, number> = {};
@@ -53,6 +71,7 @@ export async function backupTenant(tenant: string, outDir: string, deps: BackupD
   const kinds: Array<[TopicKind, string]> = [
     ['diagram-events', diagramEventsTopic(tenant)],
     ['snapshots', snapshotsTopic(tenant)],
+    ['audit', auditTopic(tenant)],
   ];
   for (const [kind, topic] of kinds) {
     if (!existing.has(topic)) continue;
@@ -62,14 +81,14 @@ export async function backupTenant(tenant: string, outDir: string, deps: BackupD
     lines[file] = records;
   }
 
-  const subjects = [diagramEventsSubject(tenant), snapshotsSubject(tenant)];
+  const subjects = [diagramEventsSubject(tenant), snapshotsSubject(tenant), auditSubject(tenant)];
   const schemaLines = await collectSchemas(subjects, schemaIds, deps.registry);
   const schemaWriter = writeNdjsonGzip(join(outDir, SCHEMAS_FILE));
   for (const line of schemaLines) await schemaWriter.write(line);
   lines[SCHEMAS_FILE] = await schemaWriter.close();
 
-  const ledgerCounts = await copyLedger(tenant, outDir, deps);
-  for (const table of Object.keys(LEDGER_FILES) as LedgerTable[]) lines[LEDGER_FILES[table]] = ledgerCounts[table];
+  const rows = await copyTables(tenant, outDir, TABLES, deps);
+  for (const { table, file } of TABLES) lines[file] = rows[table]!;
 
   const dataFiles = Object.keys(lines);
   const sums = await writeChecksums(outDir, dataFiles); // rewritten below with the manifest included
@@ -87,7 +106,8 @@ export async function backupTenant(tenant: string, outDir: string, deps: BackupD
       ids: [...schemaIds].sort((a, b) => a - b),
       subjects: [...new Set(schemaLines.flatMap((s) => (s.subject ? [s.subject] : [])))],
     },
-    ledger: { diagrams: ledgerCounts.diagrams, events: ledgerCounts.ledger_events, files: LEDGER_FILES },
+    ledger: { diagrams: rows.diagrams!, events: rows.ledger_events!, files: LEDGER_FILES },
+    reviews: { reviews: rows.proposal_reviews!, auditEntries: rows.audit_entries!, files: REVIEW_FILES },
     files,
   };
   await writeFile(join(outDir, MANIFEST_FILE), `${JSON.stringify(manifest, null, 2)}\n`);
@@ -162,46 +182,4 @@ async function collectSchemas(subjects: string[], ids: Set<number>, registry: Re
     out.push({ subject: null, version: null, id, schemaType: s.schemaType, schema: s.schema, compatibility: null });
   }
   return out;
-}
-
-/** The ledger rows as `row_to_json` renders them: every column, exact (µs timestamps, bytea as \x hex, jsonb as JSON). */
-async function copyLedger(
-  tenant: string,
-  outDir: string,
-  { pool, progress }: BackupDependencies,
-): Promise<Record<LedgerTable, number>> {
-  const client = await pool.connect();
-  try {
-    // One snapshot of both tables, so every event's diagram row is there.
-    await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
-    const counts = {} as Record<LedgerTable, number>;
-    const orderBy: Record<LedgerTable, string> = { diagrams: 'diagram_id', ledger_events: 'diagram_id, version' };
-    for (const table of Object.keys(LEDGER_FILES) as LedgerTable[]) {
-      const { rows: total } = await client.query<{ n: string }>(
-        `SELECT count(*) AS n FROM ${table} WHERE tenant_id = $1`,
-        [tenant],
-      );
-      const step = progress.step(`backup ledger ${table}`, Number(total[0]!.n), 'rows');
-      const writer = writeNdjsonGzip(join(outDir, LEDGER_FILES[table]));
-      const pageSize = 500;
-      for (let offset = 0; ; offset += pageSize) {
-        const { rows } = await client.query<{ row: Record<string, unknown> }>(
-          `SELECT row_to_json(t) AS row FROM ${table} t WHERE tenant_id = $1 ORDER BY ${orderBy[table]} LIMIT $2 OFFSET $3`,
-          [tenant, pageSize, offset],
-        );
-        for (const r of rows) await writer.write(r.row);
-        step.increment(rows.length);
-        if (rows.length < pageSize) break;
-      }
-      counts[table] = await writer.close();
-      step.done();
-    }
-    await client.query('COMMIT');
-    return counts;
-  } catch (err) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw err;
-  } finally {
-    client.release();
-  }
 }

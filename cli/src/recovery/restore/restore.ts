@@ -1,21 +1,22 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type pg from 'pg';
-import { diagramEventsTopic, snapshotsTopic } from '@flowledger/events';
+import { auditTopic, diagramEventsTopic, snapshotsTopic, type AuditCodec } from '@flowledger/events';
 import type { KafkaAdmin, KafkaProducer, OutgoingRecord } from '@flowledger/kafka';
 import {
-  BACKUP_FORMAT,
-  LEDGER_FILES,
   MANIFEST_FILE,
+  readableBackup,
   SCHEMAS_FILE,
   type BackupManifest,
   type SchemaLine,
+  type TopicKind,
   type TopicRecordLine,
 } from '../backup/backup-format.js';
 import { verifyChecksums } from '../backup/checksums.js';
 import { readNdjsonGzip } from '../backup/ndjson-gzip.js';
 import type { Progress } from '../progress-bars.js';
 import type { RegistryClient } from '../registry-client.js';
+import { restoreRows, type RestoredRows } from './restore-rows.js';
 import { rewriteSchemaId } from './schema-id-rewrite.js';
 
 export interface RestoreDependencies {
@@ -23,18 +24,19 @@ export interface RestoreDependencies {
   admin: KafkaAdmin;
   producer: KafkaProducer;
   registry: RegistryClient;
+  /** Reads the entry id of each restored audit record, through the restored registry. */
+  auditCodec: Pick<AuditCodec, 'decode'>;
   progress: Progress;
 }
 
-export interface RestoreResult {
+export interface RestoreResult extends RestoredRows {
   tenant: string;
+  format: string;
+  /** What the backup could not bring back (an older format), for the operator. */
+  notes: string[];
   records: Record<string, number>;
   /** Old schema id → the restored registry's id. */
   schemaIds: Record<number, number>;
-  diagrams: number;
-  events: number;
-  /** Ledger rows whose record was not in the backup's topic copy: restored unpublished, for the relay. */
-  unpublished: number;
 }
 
 /** Restore refuses to write over anything: the tenant must not exist in the target stack. */
@@ -43,12 +45,19 @@ export class RestoreRefused extends Error {
 }
 
 const PRODUCE_BATCH = 500;
+const TOPIC_OF: Record<TopicKind, (tenant: string) => string> = {
+  'diagram-events': diagramEventsTopic,
+  snapshots: snapshotsTopic,
+  audit: auditTopic,
+};
+const REVIEW_TABLES = ['proposal_reviews', 'audit_entries'];
 
 /**
  * Restores a backup into a stack where the tenant does not exist: checksums first, then the
  * schemas (new ids mapped), the topics (same partition count; each record to its partition, in
- * offset order, with its schema id rewritten), then the ledger rows (their Kafka positions
- * pointed at the restored records).
+ * offset order, with its schema id rewritten), then the ledger, review and audit rows (the
+ * ledger's Kafka positions pointed at the restored records). A format-1 backup restores the
+ * same way without reviews and audit log, and the result says so.
  */
 export async function restoreBackup(dir: string, deps: RestoreDependencies): Promise<RestoreResult> {
   const { progress } = deps;
@@ -57,18 +66,21 @@ export async function restoreBackup(dir: string, deps: RestoreDependencies): Pro
   const problems = await verifyChecksums(dir, () => checking.increment());
   checking.done();
   if (problems.length > 0) throw new RestoreRefused(`backup ${dir} is damaged:\n  ${problems.join('\n  ')}`);
-  if (manifest.format !== BACKUP_FORMAT)
-    throw new RestoreRefused(`backup format ${manifest.format} is not ${BACKUP_FORMAT}`);
+  const readable = readableBackup(manifest);
+  if (!readable.ok) throw new RestoreRefused(readable.problem);
   const tenant = manifest.tenant;
-  await refuseIfPresent(tenant, deps);
+  for (const [topic, t] of Object.entries(manifest.topics)) {
+    if (topic !== TOPIC_OF[t.kind]?.(tenant))
+      throw new RestoreRefused(`backup topic ${topic} does not belong to tenant ${tenant}`);
+  }
+  await refuseIfPresent(tenant, manifest, deps);
 
   const schemaIds = await restoreSchemas(dir, deps);
 
   const records: Record<string, number> = {};
   const positions = new Map<string, bigint>(); // `${partition}:${old offset}` → new offset, diagram events only
+  const auditEntryIds = new Set<string>();
   for (const [topic, t] of Object.entries(manifest.topics)) {
-    const expected = t.kind === 'diagram-events' ? diagramEventsTopic(tenant) : snapshotsTopic(tenant);
-    if (topic !== expected) throw new RestoreRefused(`backup topic ${topic} does not belong to tenant ${tenant}`);
     await deps.admin.ensureTopics([{ name: topic, partitions: t.partitions }]);
     const step = progress.step(`restore ${t.kind}`, t.records, 'records');
     let batch: Array<{ line: TopicRecordLine; record: OutgoingRecord }> = [];
@@ -82,6 +94,7 @@ export async function restoreBackup(dir: string, deps: RestoreDependencies): Pro
     };
     for await (const line of readNdjsonGzip<TopicRecordLine>(join(dir, t.file))) {
       const value = rewriteSchemaId(Buffer.from(line.value, 'base64'), schemaIds);
+      if (t.kind === 'audit') auditEntryIds.add((await deps.auditCodec.decode(value)).entryId);
       batch.push({ line, record: { topic, key: line.key, value, headers: line.headers, partition: line.partition } });
       if (batch.length >= PRODUCE_BATCH) await flush();
     }
@@ -90,26 +103,44 @@ export async function restoreBackup(dir: string, deps: RestoreDependencies): Pro
     step.done();
   }
 
-  const { diagrams, events, unpublished } = await restoreLedger(dir, manifest, positions, deps);
-  return { tenant, records, schemaIds: Object.fromEntries(schemaIds), diagrams, events, unpublished };
+  const rows = await restoreRows(dir, manifest, { positions, auditEntryIds }, deps);
+  return {
+    tenant,
+    format: manifest.format,
+    notes: readable.notes,
+    records,
+    schemaIds: Object.fromEntries(schemaIds),
+    ...rows,
+  };
 }
 
-async function refuseIfPresent(tenant: string, { admin, pool }: RestoreDependencies): Promise<void> {
+async function refuseIfPresent(tenant: string, manifest: BackupManifest, { admin, pool }: RestoreDependencies) {
   const topics = new Set(await admin.listTopics());
-  const present = [diagramEventsTopic(tenant), snapshotsTopic(tenant)].filter((t) => topics.has(t));
-  const { rows } = await pool.query<{ diagrams: string; events: string }>(
-    `SELECT (SELECT count(*) FROM diagrams WHERE tenant_id = $1) AS diagrams,
-            (SELECT count(*) FROM ledger_events WHERE tenant_id = $1) AS events`,
-    [tenant],
+  const present = Object.values(TOPIC_OF)
+    .map((of) => of(tenant))
+    .filter((t) => topics.has(t));
+  const { rows: tables } = await pool.query<{ name: string; present: boolean }>(
+    'SELECT name, to_regclass(name) IS NOT NULL AS present FROM unnest($1::text[]) AS name',
+    [['diagrams', 'ledger_events', ...REVIEW_TABLES]],
   );
-  const found = [
-    ...present.map((t) => `topic ${t}`),
-    ...(Number(rows[0]!.diagrams) > 0 ? [`${rows[0]!.diagrams} diagrams rows`] : []),
-    ...(Number(rows[0]!.events) > 0 ? [`${rows[0]!.events} ledger_events rows`] : []),
-  ];
+  const found = present.map((t) => `topic ${t}`);
+  for (const { name, present: exists } of tables) {
+    if (!exists) continue;
+    const { rows } = await pool.query<{ n: string }>(`SELECT count(*) AS n FROM ${name} WHERE tenant_id = $1`, [
+      tenant,
+    ]);
+    if (Number(rows[0]!.n) > 0) found.push(`${rows[0]!.n} ${name} rows`);
+  }
   if (found.length > 0) {
     throw new RestoreRefused(
       `tenant ${tenant} already exists in this stack (${found.join(', ')}); restore only writes into an empty stack`,
+    );
+  }
+  const missing = tables.filter((t) => !t.present).map((t) => t.name);
+  const needsReviews = (manifest.reviews?.reviews ?? 0) + (manifest.reviews?.auditEntries ?? 0) > 0;
+  if (missing.some((t) => !REVIEW_TABLES.includes(t) || needsReviews)) {
+    throw new RestoreRefused(
+      `this stack has no table ${missing.join(', ')}: start the command service once (it creates its tables), then restore`,
     );
   }
 }
@@ -137,53 +168,4 @@ async function restoreSchemas(dir: string, { registry, progress }: RestoreDepend
   }
   step.done();
   return ids;
-}
-
-async function restoreLedger(
-  dir: string,
-  manifest: BackupManifest,
-  positions: Map<string, bigint>,
-  { pool, progress }: RestoreDependencies,
-): Promise<{ diagrams: number; events: number; unpublished: number }> {
-  const client = await pool.connect();
-  let diagrams = 0;
-  let events = 0;
-  let unpublished = 0;
-  try {
-    await client.query('BEGIN');
-    const step = progress.step('restore ledger', manifest.ledger.diagrams + manifest.ledger.events, 'rows');
-    for await (const row of readNdjsonGzip<Record<string, unknown>>(join(dir, LEDGER_FILES.diagrams))) {
-      await client.query('INSERT INTO diagrams SELECT * FROM json_populate_record(NULL::diagrams, $1)', [row]);
-      diagrams++;
-      step.increment();
-    }
-    for await (const row of readNdjsonGzip<Record<string, unknown>>(join(dir, LEDGER_FILES.ledger_events))) {
-      const moved = positions.get(`${String(row.kafka_partition)}:${String(row.kafka_offset)}`);
-      if (row.kafka_offset !== null && moved === undefined) {
-        // Its record was not in the topic copy (written after it): the relay publishes it again.
-        Object.assign(row, {
-          published_at: null,
-          kafka_partition: null,
-          kafka_offset: null,
-          publish_attempted_at: null,
-        });
-        unpublished++;
-      } else if (moved !== undefined) {
-        row.kafka_offset = moved.toString();
-      }
-      await client.query('INSERT INTO ledger_events SELECT * FROM json_populate_record(NULL::ledger_events, $1)', [
-        row,
-      ]);
-      events++;
-      step.increment();
-    }
-    await client.query('COMMIT');
-    step.done();
-    return { diagrams, events, unpublished };
-  } catch (err) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw err;
-  } finally {
-    client.release();
-  }
 }

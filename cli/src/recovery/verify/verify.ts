@@ -2,11 +2,13 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type pg from 'pg';
 import type { StackConfig } from '@flowledger/config';
-import { createEventCodec, diagramEventsTopic } from '@flowledger/events';
+import { createAuditCodec, createEventCodec, diagramEventsTopic } from '@flowledger/events';
 import type { KafkaAdmin, KafkaPartitionReader } from '@flowledger/kafka';
 import { createLedger } from '@flowledger/ledger';
 import type { Progress } from '../progress-bars.js';
 import { openReadModel, READ_MODELS, ReadModelUnavailable, type OpenReadModel } from '../read-models.js';
+import { loadAuditEvidence } from './audit-evidence.js';
+import { verifyAudit, type AuditVerdict } from './verify-audit.js';
 import { verifyDiagram, type DiagramVerdict } from './verify-diagram.js';
 
 export interface VerifyDependencies {
@@ -23,12 +25,17 @@ export interface VerifyReport {
   diagrams: number;
   events: number;
   mismatches: DiagramVerdict[];
+  /** Per tenant: its review audit log, the table against the topic (verify-audit.ts). */
+  audit: AuditVerdict[];
   /** Read models checked, and those skipped with the reason. */
   readModels: { checked: string[]; skipped: Record<string, string> };
   ok: boolean;
 }
 
-/** `verify`: every diagram of the tenants (default: all in the ledger), checked by verifyDiagram. */
+/**
+ * `verify`: every diagram of the tenants (default: all in the ledger), checked by verifyDiagram,
+ * and each tenant's review audit log by verifyAudit.
+ */
 export async function verifyTenants(tenant: string | undefined, deps: VerifyDependencies): Promise<VerifyReport> {
   const { pool } = deps;
   const ledger = createLedger({ pool });
@@ -50,6 +57,8 @@ export async function verifyTenants(tenant: string | undefined, deps: VerifyDepe
     }
   }
   const codec = createEventCodec({ registryUrl: deps.config.schemaRegistry.url });
+  const auditCodec = createAuditCodec({ registryUrl: deps.config.schemaRegistry.url });
+  const audit: AuditVerdict[] = [];
   const snapshotsTable = await tableExists(pool, 'snapshots');
   const mismatches: DiagramVerdict[] = [];
   let diagrams = 0;
@@ -93,6 +102,11 @@ export async function verifyTenants(tenant: string | undefined, deps: VerifyDepe
         step.increment();
       }
       step.done(mismatches.length === 0 ? 'ok' : `${mismatches.length} with problems`);
+      const auditStep = deps.progress.step(`verify ${t} audit`, 1, 'logs');
+      const verdict = verifyAudit(await loadAuditEvidence(t, { ...deps, codec: auditCodec }));
+      audit.push(verdict);
+      auditStep.increment();
+      auditStep.done(verdict.problems.length === 0 ? 'ok' : `${verdict.problems.length} problems`);
     }
   } finally {
     for (const m of models) await m.close().catch(() => undefined);
@@ -102,8 +116,9 @@ export async function verifyTenants(tenant: string | undefined, deps: VerifyDepe
     diagrams,
     events,
     mismatches,
+    audit,
     readModels: { checked: models.map((m) => m.name), skipped },
-    ok: mismatches.length === 0,
+    ok: mismatches.length === 0 && audit.every((a) => a.problems.length === 0),
   };
 }
 
