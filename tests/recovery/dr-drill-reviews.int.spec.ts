@@ -229,6 +229,7 @@ describe('disaster recovery of the review queue and the audit log', () => {
     expect(verified.stdout).toContain(`MISMATCH ${tenant} audit:`);
     expect(verified.stdout).toContain(`reason is ${JSON.stringify(rows[0]!.reason)}, audit_entries has "tampered"`);
     expect(verified.stdout).toContain(`review ${ids.rejected}: REJECTED because "tampered"`);
+    expect(verified.stdout).toMatch(/FAILED: .*, 1 audit log\(s\) with problems/);
   }, 120_000);
 
   it("restores into a stack where another tenant holds one of its audit seqs: all move past the table's, same order", async () => {

@@ -153,7 +153,7 @@ export async function recoveryCommand(verb: string, args: string[], ctx: Recover
           ]),
           report.ok
             ? 'OK: every hash, snapshot, topic record, read model and audit entry agrees'
-            : `FAILED: ${report.mismatches.length} diagram(s) and ${report.audit.filter((a) => a.problems.length > 0).length} audit log(s) with problems`,
+            : `FAILED: ${report.mismatches.length} diagram(s) with problems${auditFailures(report.audit)}`,
         ];
         print(lines.join('\n'), report);
         return report.ok ? 0 : 1;
@@ -165,6 +165,12 @@ export async function recoveryCommand(verb: string, args: string[], ctx: Recover
     progress.stop();
     for (const close of closers.reverse()) await close().catch(() => undefined);
   }
+}
+
+/** Appended to verify's last line only when an audit log has problems, so the line stays as it was otherwise. */
+function auditFailures(audit: Array<{ problems: string[] }>): string {
+  const failed = audit.filter((a) => a.problems.length > 0).length;
+  return failed > 0 ? `, ${failed} audit log(s) with problems` : '';
 }
 
 function usage(ctx: RecoveryContext, problem: string): number {
