@@ -24,8 +24,8 @@ const PARALLEL_FILES = 8;
  * against its event's hash — so the rebuild writes them over the serving rows and files in
  * place, a batch per statement, instead of beside them: cold starts keep finding a snapshot
  * throughout. The switch then sweeps what the rebuild did not write again and no live write
- * touched since it began (snapshots of a policy no longer in force, damaged leftovers), and
- * announces the snapshots it added. An aborted rebuild leaves valid snapshots behind.
+ * touched since it began (snapshots of a policy no longer in force, damaged leftovers), sets each
+ * diagram's progress to the version the rebuild reached, and announces the snapshots it added. An aborted rebuild leaves valid snapshots behind.
  */
 export async function beginSnapshotBuild(
   deps: SnapshotBuildDependencies,
@@ -33,8 +33,14 @@ export async function beginSnapshotBuild(
 ): Promise<ProjectionBuild> {
   const { store, archive, policies, projectionVersion } = deps;
   const since = await store.now();
+  // Each diagram's last version in the rebuild: its progress at the switch.
+  const seen = new Map<string, { tenantId: string; diagramId: string; version: number }>();
 
   const writeBatch = async (changes: ProjectedChange[]) => {
+    for (const { event } of changes) {
+      const { tenantId, diagramId, version } = event;
+      seen.set(`${tenantId}\u0000${diagramId}`, { tenantId, diagramId, version });
+    }
     const due = changes.filter(
       (c) =>
         c.xml !== undefined &&
@@ -45,16 +51,6 @@ export async function beginSnapshotBuild(
       snapshots.push(...(await Promise.all(due.slice(i, i + PARALLEL_FILES).map(writeFile))));
     }
     await store.rewrite(snapshots);
-    const last = new Map<string, ProjectedChange>();
-    for (const c of changes) last.set(`${c.event.tenantId}\u0000${c.event.diagramId}`, c);
-    await store.recordProgress(
-      projectionVersion,
-      [...last.values()].map(({ event }) => ({
-        tenantId: event.tenantId,
-        diagramId: event.diagramId,
-        version: event.version,
-      })),
-    );
   };
 
   const writeFile = async ({ event, xml }: ProjectedChange): Promise<NewSnapshot> => {
@@ -91,6 +87,10 @@ export async function beginSnapshotBuild(
     // Nothing to hold back: the live snapshotter's writes are snapshots of the same stream.
     async freeze() {},
     async switchOver() {
+      // Progress is the stream's, not the larger of the two: after a restore of an older backup
+      // the old progress would claim versions that no longer exist. A live write that got
+      // further meanwhile moves it on again with its next event.
+      await store.replaceProgress(projectionVersion, tenants, [...seen.values()]);
       for (const path of await store.sweep(tenants, since)) await archive.removeFile(path);
       await deps.announcePending();
     },

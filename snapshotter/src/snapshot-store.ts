@@ -39,6 +39,15 @@ export interface SnapshotStore {
     projectionVersion: number,
     applied: Array<{ tenantId: string; diagramId: string; version: number }>,
   ): Promise<void>;
+  /**
+   * After a rebuild of these tenants (undefined: all): each diagram's progress becomes what the
+   * rebuild saw (also backwards: a restored, shorter stream), diagrams it did not see lose theirs.
+   */
+  replaceProgress(
+    projectionVersion: number,
+    tenants: string[] | undefined,
+    applied: Array<{ tenantId: string; diagramId: string; version: number }>,
+  ): Promise<void>;
   /** The latest snapshot at or below `atMost` (default: any). */
   latest(tenantId: string, diagramId: string, atMost?: number): Promise<StoredSnapshot | undefined>;
   list(tenantId: string, diagramId?: string): Promise<StoredSnapshot[]>;
@@ -135,6 +144,38 @@ export function createSnapshotStore(pool: Pool): SnapshotStore {
           applied.map((a) => a.version),
         ],
       );
+    },
+
+    async replaceProgress(projectionVersion, tenants, applied) {
+      const client = await pool.connect();
+      try {
+        await client.query('BEGIN');
+        await client.query(
+          `DELETE FROM snapshot_progress p WHERE projection_version = $1 AND ($2::text[] IS NULL OR tenant_id = ANY($2))
+             AND NOT EXISTS (SELECT 1 FROM unnest($3::text[], $4::text[]) AS a(t, d) WHERE a.t = p.tenant_id AND a.d = p.diagram_id)`,
+          [projectionVersion, tenants ?? null, applied.map((a) => a.tenantId), applied.map((a) => a.diagramId)],
+        );
+        await client.query(
+          `INSERT INTO snapshot_progress (projection_version, tenant_id, diagram_id, applied_version, last_snapshot_version)
+           SELECT $1, a.t, a.d, a.v, COALESCE((SELECT max(s.version) FROM snapshots s
+                                               WHERE s.tenant_id = a.t AND s.diagram_id = a.d AND s.version <= a.v), 0)
+           FROM unnest($2::text[], $3::text[], $4::bigint[]) AS a(t, d, v)
+           ON CONFLICT (projection_version, tenant_id, diagram_id) DO UPDATE
+             SET applied_version = EXCLUDED.applied_version, last_snapshot_version = EXCLUDED.last_snapshot_version`,
+          [
+            projectionVersion,
+            applied.map((a) => a.tenantId),
+            applied.map((a) => a.diagramId),
+            applied.map((a) => a.version),
+          ],
+        );
+        await client.query('COMMIT');
+      } catch (err) {
+        await client.query('ROLLBACK').catch(() => undefined);
+        throw err;
+      } finally {
+        client.release();
+      }
     },
 
     async latest(tenantId, diagramId, atMost) {

@@ -22,7 +22,8 @@ import { topicRecords } from './tenant-state.js';
 // Item 5 for the snapshot read model: a rebuild never leaves it blank. It writes the snapshots
 // again in place (the same stream gives the same snapshots), then sweeps what it did not write
 // again. The tenant snapshots every 2 versions; before the rebuild, one snapshot is damaged
-// (wrong hash) and one is a leftover at a version the policy never snapshots.
+// (wrong hash), one is a leftover at a version the policy never snapshots, and the progress
+// claims versions the stream does not have.
 const config = loadStackConfig();
 const tenant = uniqueTenant('snapshot-rebuild');
 const pool = new pg.Pool({ connectionString: config.postgres.url, max: 4 });
@@ -79,6 +80,16 @@ describe('rebuilding the snapshots', () => {
        WHERE tenant_id = $1 AND diagram_id = $2 AND version = 2`,
       [tenant, diagramId, leftover],
     );
+    // Progress beyond the stream (as after a restore of an older backup) and of a diagram it lacks.
+    await pool.query(
+      `UPDATE snapshot_progress SET applied_version = 9, last_snapshot_version = 8
+       WHERE tenant_id = $1 AND diagram_id = $2`,
+      [tenant, diagramId],
+    );
+    await pool.query(
+      `INSERT INTO snapshot_progress (projection_version, tenant_id, diagram_id, applied_version) VALUES (1, $1, 'ghost', 3)`,
+      [tenant],
+    );
     const hashes = await ledgerHashes();
 
     const parts = await buildSnapshotter(pool, loadSnapshotterConfig(), {
@@ -109,6 +120,11 @@ describe('rebuilding the snapshots', () => {
       expect(sha256(gunzipSync(await archive.read(r.archive_path)))).toBe(r.result_hash);
       expect(r.written_at.getTime()).toBeGreaterThan(live[0]!.written_at.getTime());
     }
+    const progress = await pool.query(
+      'SELECT diagram_id, applied_version::int, last_snapshot_version::int FROM snapshot_progress WHERE tenant_id = $1',
+      [tenant],
+    );
+    expect(progress.rows).toEqual([{ diagram_id: diagramId, applied_version: 6, last_snapshot_version: 6 }]);
     await expect(stat(join(DEFAULT_ARCHIVE_DIR, leftover))).rejects.toMatchObject({ code: 'ENOENT' });
     // Only the snapshot whose content changed is announced again.
     const announcedAfter = await topicRecords(snapshotsTopic(tenant));
