@@ -59,6 +59,7 @@ for (const projection of projections) {
       metrics,
       logger,
       discoveryIntervalMs: config.discoveryIntervalMs,
+      minFetchIntervalMs: stack.projectionFetchIntervalMs,
     }),
   );
 }

@@ -43,6 +43,7 @@ const projector = await startProjector({
   snapshots: createSnapshotSource(parts.store),
   metrics: createProjectionMetrics(registry),
   logger,
+  minFetchIntervalMs: config.stack.projectionFetchIntervalMs,
 });
 
 const metrics = createServer((req, res) => {

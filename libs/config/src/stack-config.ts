@@ -33,6 +33,7 @@ const schema = z.object({
   FLOWLEDGER_OIDC_ISSUER: z.string().url().optional(),
   FLOWLEDGER_WEB_PORT: z.coerce.number().int().positive().default(5180),
   FLOWLEDGER_READ_SIDE_NICE: z.coerce.number().int().min(0).max(19).default(10),
+  FLOWLEDGER_PROJECTION_FETCH_INTERVAL_MS: z.coerce.number().int().min(0).max(60_000).default(100),
 });
 
 export interface StackConfig {
@@ -65,6 +66,12 @@ export interface StackConfig {
    * are eventually consistent; a proposal's answer is not. 0 treats them alike.
    */
   readSideNiceness: number;
+  /**
+   * The least time between two fetches of a projector or the snapshotter (ms): what arrived
+   * meanwhile is projected as one batch. Longer means fewer, larger writes and fewer wake-ups
+   * beside the write path, and read models that much further behind.
+   */
+  projectionFetchIntervalMs: number;
 }
 
 const DEV_PG_USER = 'flowledger';
@@ -131,5 +138,6 @@ export function loadStackConfig(env: NodeJS.ProcessEnv = process.env): StackConf
     },
     web: { port: e.FLOWLEDGER_WEB_PORT },
     readSideNiceness: e.FLOWLEDGER_READ_SIDE_NICE,
+    projectionFetchIntervalMs: e.FLOWLEDGER_PROJECTION_FETCH_INTERVAL_MS,
   };
 }

@@ -35,6 +35,14 @@ describe('loadStackConfig', () => {
     expect(() => loadStackConfig({ FLOWLEDGER_READ_SIDE_NICE: '20' })).toThrow(/FLOWLEDGER_READ_SIDE_NICE/);
   });
 
+  it('batches the read side by a fetch interval, 0 meaning fetch after every record', () => {
+    expect(loadStackConfig({}).projectionFetchIntervalMs).toBe(100);
+    expect(loadStackConfig({ FLOWLEDGER_PROJECTION_FETCH_INTERVAL_MS: '0' }).projectionFetchIntervalMs).toBe(0);
+    expect(() => loadStackConfig({ FLOWLEDGER_PROJECTION_FETCH_INTERVAL_MS: '-1' })).toThrow(
+      /FLOWLEDGER_PROJECTION_FETCH_INTERVAL_MS/,
+    );
+  });
+
   it('names every bad variable in one error', () => {
     const load = () => loadStackConfig({ FLOWLEDGER_EDGE_PORT: 'eighty', FLOWLEDGER_NEO4J_PASSWORD: 'short' });
     expect(load).toThrow(/FLOWLEDGER_EDGE_PORT/);
