@@ -26,11 +26,16 @@ export interface Appended {
  * concurrent writer that committed first leaves it matching no row (Postgres re-reads the row
  * under the lock). With `$20`, `publish_attempted_at` is set at once: the writer holds the
  * diagram's publish lock and sends the event right after the commit, so if it dies in between,
- * recovery must look at the topic first.
+ * recovery must look at the topic first. With `lockFirst`, the statement also takes that
+ * session-level publish lock (`$21`, `$22`): in the UPDATE's condition, so before the row lock,
+ * saving the round trip of a lock statement of its own.
  */
-const APPEND_SQL = `WITH bumped AS (
+function appendSql(lockFirst: boolean): string {
+  const lock = lockFirst ? `locked AS MATERIALIZED (SELECT pg_advisory_lock($21, hashtext($22)) AS held), ` : '';
+  const afterLock = lockFirst ? ' AND EXISTS (SELECT 1 FROM locked)' : '';
+  return `WITH ${lock}bumped AS (
     UPDATE diagrams SET current_version = $3, updated_at = $13
-    WHERE tenant_id = $1 AND diagram_id = $2 AND current_version = $4
+    WHERE tenant_id = $1 AND diagram_id = $2 AND current_version = $4${afterLock}
     RETURNING 1
   ), inserted AS (
     INSERT INTO ledger_events (tenant_id, diagram_id, version, base_version, event_type, event_schema_version,
@@ -42,6 +47,9 @@ const APPEND_SQL = `WITH bumped AS (
   SELECT inserted.*, (SELECT count(*) FROM ledger_events
     WHERE tenant_id = $1 AND diagram_id = $2 AND published_at IS NULL)::int AS earlier_unpublished
   FROM inserted`;
+}
+const APPEND_SQL = appendSql(false);
+const LOCK_AND_APPEND_SQL = appendSql(true);
 
 /**
  * Appends `event` (validated by the caller) as the diagram's next version. Fails with
@@ -53,14 +61,25 @@ export async function appendEvent(
   db: Queryable,
   event: DiagramEvent,
   resultXmlGzip: Buffer,
-  options: { lintWarnings: LintWarning[]; traceparent: string | null; sendingNow: boolean },
+  options: {
+    lintWarnings: LintWarning[];
+    traceparent: string | null;
+    sendingNow: boolean;
+    /** A session-level advisory lock (two keys, the second hashed) the statement takes first. */
+    lockFirst?: [number, string];
+  },
 ): Promise<Appended> {
   let rows: Array<EventRow & { earlier_unpublished: number }>;
+  const params = [
+    ...insertParams(event, resultXmlGzip, options.lintWarnings, options.traceparent),
+    options.sendingNow,
+    ...(options.lockFirst ?? []),
+  ];
   try {
-    ({ rows } = await db.query<EventRow & { earlier_unpublished: number }>(APPEND_SQL, [
-      ...insertParams(event, resultXmlGzip, options.lintWarnings, options.traceparent),
-      options.sendingNow,
-    ]));
+    ({ rows } = await db.query<EventRow & { earlier_unpublished: number }>(
+      options.lockFirst ? LOCK_AND_APPEND_SQL : APPEND_SQL,
+      params,
+    ));
   } catch (err) {
     if (isDuplicateTransaction(err)) throw await whyNotAppended(db, event);
     throw toLedgerError(err, `ledger: ${event.tenantId}/${event.diagramId} v${event.version}`);

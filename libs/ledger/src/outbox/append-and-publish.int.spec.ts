@@ -1,4 +1,6 @@
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PUBLISH_LOCK_CLASS } from '../advisory-locks.js';
 import { LedgerError } from '../ledger-error.js';
 import {
   commit,
@@ -38,6 +40,26 @@ async function outboxRows(tenant: string, diagram: string) {
     [tenant, diagram],
   );
   return rows;
+}
+
+/**
+ * Whether a new session could take the diagram's publish lock now (and lets go of it at once).
+ * Not a pooled one: the session that leaked a lock would take it again.
+ */
+async function tryPublishLock(tenant: string, diagram: string): Promise<boolean> {
+  const client = new pg.Client({ connectionString: stack.pool.options.connectionString });
+  await client.connect();
+  try {
+    const key = [PUBLISH_LOCK_CLASS, `${tenant}/${diagram}`];
+    const { rows } = await client.query<{ locked: boolean }>(
+      'SELECT pg_try_advisory_lock($1, hashtext($2)) AS locked',
+      key,
+    );
+    if (rows[0]!.locked) await client.query('SELECT pg_advisory_unlock($1, hashtext($2))', key);
+    return rows[0]!.locked;
+  } finally {
+    await client.end();
+  }
 }
 
 async function refusal(work: Promise<unknown>): Promise<LedgerError> {
@@ -95,6 +117,30 @@ describe('appendAndPublish: the command path commits and publishes under the dia
     expect(missing.code).toBe('DIAGRAM_NOT_FOUND');
 
     expect((await outboxRows(tenant, 'd1')).map((r) => Number(r.version))).toEqual([1, 2]);
+    expect(versionsOnTopic(await readTopic(stack, tenant), 'd1')).toEqual([1, 2]);
+    // Whatever the outcome, the diagram's publish lock is free again.
+    await stack.publisher.publishPending(tenant, 'd1'); // waits for the last mark, which lets go of it
+    expect(await tryPublishLock(tenant, 'd1')).toBe(true);
+  });
+
+  it('appends only while it holds the diagram publish lock: its statement waits for a holder', async () => {
+    const tenant = newTenantId();
+    await commit(stack.ledger, testEvent(tenant, 'd1', 1));
+    await stack.publisher.publishPending(tenant, 'd1');
+    const holder = await stack.pool.connect();
+    try {
+      await holder.query('SELECT pg_advisory_lock($1, hashtext($2))', [PUBLISH_LOCK_CLASS, `${tenant}/d1`]);
+      let settled = false;
+      const appending = appendAndPublish(tenant, 'd1', 2).finally(() => (settled = true));
+      await new Promise((r) => setTimeout(r, 500));
+      expect(settled).toBe(false);
+      expect((await outboxRows(tenant, 'd1')).map((r) => Number(r.version))).toEqual([1]);
+
+      await holder.query('SELECT pg_advisory_unlock($1, hashtext($2))', [PUBLISH_LOCK_CLASS, `${tenant}/d1`]);
+      await appending;
+    } finally {
+      holder.release();
+    }
     expect(versionsOnTopic(await readTopic(stack, tenant), 'd1')).toEqual([1, 2]);
   });
 

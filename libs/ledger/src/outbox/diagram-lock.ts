@@ -17,7 +17,11 @@ export interface HeldLock {
 export async function withDiagramLock<T>(
   pool: Pool,
   key: { tenantId: string; diagramId: string },
-  options: { wait: boolean },
+  options: {
+    wait: boolean;
+    /** `work`'s first statement takes the lock itself (saving a round trip); it is let go of all the same. */
+    takenByWork?: boolean;
+  },
   work: (client: PoolClient, lock: HeldLock) => Promise<T>,
 ): Promise<T | undefined> {
   const client = await pool.connect().catch((err: unknown) => {
@@ -27,7 +31,9 @@ export async function withDiagramLock<T>(
   const lock: HeldLock = { key: lockKey, releasedByWork: false };
   let broken = false;
   try {
-    if (options.wait) {
+    if (options.takenByWork) {
+      // Taken by work's first statement.
+    } else if (options.wait) {
       await client.query('SELECT pg_advisory_lock($1, hashtext($2))', lockKey);
     } else {
       const { rows } = await client.query<{ locked: boolean }>(

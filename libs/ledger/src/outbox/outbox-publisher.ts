@@ -162,11 +162,13 @@ export function createOutboxPublisher(options: OutboxPublisherOptions): OutboxPu
       // is set, so the relay finds the event on the topic instead of sending it again.
       let acked!: (published: PublishedEvent[]) => void;
       const ack = new Promise<PublishedEvent[]>((resolve) => (acked = resolve));
-      const locked = withDiagramLock(pool, { tenantId, diagramId }, { wait: true }, async (c, lock) => {
+      const key = { tenantId, diagramId };
+      const locked = withDiagramLock(pool, key, { wait: true, takenByWork: true }, async (c, lock) => {
         const appended = await appendEvent(c, event, resultXmlGzip, {
           lintWarnings: appendOptions.lintWarnings ?? [],
           traceparent: appendOptions.traceparent ?? null,
           sendingNow: true,
+          lockFirst: lock.key,
         });
         crashPoint('ledger:after-commit');
         appendOptions.onCommitted?.();
