@@ -33,7 +33,7 @@ const schema = z.object({
   FLOWLEDGER_OIDC_ISSUER: z.string().url().optional(),
   FLOWLEDGER_WEB_PORT: z.coerce.number().int().positive().default(5180),
   FLOWLEDGER_READ_SIDE_NICE: z.coerce.number().int().min(0).max(19).default(10),
-  FLOWLEDGER_PROJECTION_FETCH_INTERVAL_MS: z.coerce.number().int().min(0).max(60_000).default(100),
+  FLOWLEDGER_PROJECTION_FETCH_INTERVAL_MS: z.coerce.number().int().min(0).max(60_000).default(500),
 });
 
 export interface StackConfig {

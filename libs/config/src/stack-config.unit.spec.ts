@@ -36,7 +36,7 @@ describe('loadStackConfig', () => {
   });
 
   it('batches the read side by a fetch interval, 0 meaning fetch after every record', () => {
-    expect(loadStackConfig({}).projectionFetchIntervalMs).toBe(100);
+    expect(loadStackConfig({}).projectionFetchIntervalMs).toBe(500);
     expect(loadStackConfig({ FLOWLEDGER_PROJECTION_FETCH_INTERVAL_MS: '0' }).projectionFetchIntervalMs).toBe(0);
     expect(() => loadStackConfig({ FLOWLEDGER_PROJECTION_FETCH_INTERVAL_MS: '-1' })).toThrow(
       /FLOWLEDGER_PROJECTION_FETCH_INTERVAL_MS/,
