@@ -1,4 +1,5 @@
 import type { Diagram } from '@flowledger/bpmn-operations';
+import type { LintMemo } from './validation/bpmn-lint.js';
 
 /** A diagram as this process last saw it: its version, XML and (when intact) parsed model. */
 export interface WorkspaceEntry {
@@ -6,6 +7,8 @@ export interface WorkspaceEntry {
   xml: string;
   /** Absent after a failed proposal may have half-changed it; re-parsed from `xml` on next use. */
   model: Diagram | undefined;
+  /** This version's lint findings, when this process linted it: the next proposal's lint may start from them. */
+  lint?: LintMemo;
 }
 
 /**

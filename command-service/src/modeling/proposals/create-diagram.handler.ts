@@ -119,7 +119,12 @@ export async function createDiagram(
   }
   await deps.ledger.publish(event.tenantId, event.diagramId);
   eventsAppended.inc();
-  deps.workspace.set(DiagramWorkspace.key(event.tenantId, event.diagramId), { version: 1, xml, model });
+  deps.workspace.set(DiagramWorkspace.key(event.tenantId, event.diagramId), {
+    version: 1,
+    xml,
+    model,
+    lint: lint.memo,
+  });
   logger.info(
     {
       tenant_id: event.tenantId,

@@ -144,7 +144,8 @@ async function proposeUnmeasured(
       // The gRPC client writes the request on a later turn of the event loop: let it go out
       // before lint holds the loop (~1 ms at 10 KB), or the validator only starts after lint.
       await new Promise((resolve) => setImmediate(resolve));
-      const lintRun = timed('lint', () => deps.validation.lint(caller.tenantId, model.definitions));
+      const base = entry.lint && { memo: entry.lint, operations: change.resolved };
+      const lintRun = timed('lint', () => deps.validation.lint(caller.tenantId, model.definitions, base));
       lintRun.catch(() => undefined); // awaited below, unless the XSD verdict rejects first
       const verdict = await xsdRun;
       if (!verdict.valid) {
@@ -200,7 +201,7 @@ async function proposeUnmeasured(
       }
       eventsAppended.inc();
       lintWarningsPerElement.observe(lint.warnings.length / Math.max(1, countElements(model)));
-      workspace.set(key, { version, xml, model });
+      workspace.set(key, { version, xml, model, lint: lint.memo });
       return {
         version,
         idMap: change.idMap,

@@ -51,15 +51,25 @@ export async function compileLintConfig(config: LintConfig): Promise<CompiledLin
  * entered, and a rule that throws yields a single `rule-error` report instead of its findings.
  * Rules are instantiated for each run: some keep state (no-duplicate-sequence-flows).
  */
-export function lint(root: ModdleNode, compiled: CompiledLintConfig): LintReports {
-  const runs = compiled.rules.map((r) => new RuleRun(r.name, r.category, r.factory(r.config)));
+export function lint(root: ModdleNode, compiled: CompiledLintConfig, reuse?: ReusedReports): LintReports {
+  const runs = compiled.rules
+    .filter((r) => !reuse?.rules.has(r.name))
+    .map((r) => new RuleRun(r.name, r.category, r.factory(r.config)));
   visit(root, runs);
+  const fresh = new Map(runs.map((run) => [run.name, run.results()]));
+  // In the configuration's rule order, whichever rules ran: the same object bpmnlint builds.
   const reports: LintReports = {};
-  for (const run of runs) {
-    const found = run.results();
-    if (found.length > 0) reports[run.name] = found;
+  for (const { name } of compiled.rules) {
+    const found = fresh.get(name) ?? reuse?.reports[name] ?? [];
+    if (found.length > 0) reports[name] = found;
   }
   return reports;
+}
+
+/** Rules whose findings are taken from an earlier run of the same configuration instead of running again. */
+export interface ReusedReports {
+  rules: ReadonlySet<string>;
+  reports: LintReports;
 }
 
 interface ModdleNode {

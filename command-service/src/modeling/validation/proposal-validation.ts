@@ -15,6 +15,6 @@ export function createProposalValidation(
       xsdValidatorLatency.observe(verdict.durationMs / 1000);
       return verdict;
     },
-    lint: (tenantId, definitions) => lintDefinitions(definitions, lintConfigFor(tenantId, lintPerTenant)),
+    lint: (tenantId, definitions, base) => lintDefinitions(definitions, lintConfigFor(tenantId, lintPerTenant), base),
   };
 }
