@@ -46,7 +46,12 @@ export async function withDiagramLock<T>(
       return await work(client, lock);
     } finally {
       if (!lock.releasedByWork) {
-        await client.query('SELECT pg_advisory_unlock($1, hashtext($2))', lockKey).catch(() => {
+        // A refused append may not have got as far as taking it: unlock only what is held (no warning).
+        const unlock = options.takenByWork
+          ? `SELECT pg_advisory_unlock($1, hashtext($2)) FROM pg_locks WHERE locktype = 'advisory'
+               AND pid = pg_backend_pid() AND classid = $1::int::oid AND objid = hashtext($2)::oid AND objsubid = 2`
+          : 'SELECT pg_advisory_unlock($1, hashtext($2))';
+        await client.query(unlock, lockKey).catch(() => {
           broken = true; // closing the session releases the lock
         });
       }
