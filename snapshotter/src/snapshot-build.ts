@@ -25,7 +25,8 @@ const PARALLEL_FILES = 8;
  * place, a batch per statement, instead of beside them: cold starts keep finding a snapshot
  * throughout. The switch then sweeps what the rebuild did not write again and no live write
  * touched since it began (snapshots of a policy no longer in force, damaged leftovers), sets each
- * diagram's progress to the version the rebuild reached, and announces the snapshots it added. An aborted rebuild leaves valid snapshots behind.
+ * diagram's progress to the version the rebuild reached, and announces the snapshots it added.
+ * An aborted rebuild leaves valid snapshots behind.
  */
 export async function beginSnapshotBuild(
   deps: SnapshotBuildDependencies,
