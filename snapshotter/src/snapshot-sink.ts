@@ -100,15 +100,18 @@ export function createSnapshotSink(deps: SnapshotSinkDependencies): SnapshotSink
       await store.reset(tenantId);
       await archive.remove(tenantId);
     },
-    async announcePending() {
-      let count = 0;
-      for (;;) {
-        const batch = await store.unannounced(100);
-        if (batch.length === 0) return count;
-        for (const snapshot of batch) await announce(snapshot);
-        count += batch.length;
-      }
-    },
+    // One sweep at a time across processes (the snapshotters' timers, a rebuild's switch): two
+    // sweeps reading the same unannounced rows would announce each of them twice.
+    announcePending: () =>
+      store.exclusively('announce', async () => {
+        let count = 0;
+        for (;;) {
+          const batch = await store.unannounced(100);
+          if (batch.length === 0) return count;
+          for (const snapshot of batch) await announce(snapshot);
+          count += batch.length;
+        }
+      }),
     beginBuild: (tenants) =>
       beginSnapshotBuild(
         { store, archive, policies, projectionVersion, announcePending: () => sink.announcePending() },

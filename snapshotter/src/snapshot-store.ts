@@ -55,6 +55,8 @@ export interface SnapshotStore {
   markAnnounced(s: Pick<StoredSnapshot, 'tenantId' | 'diagramId' | 'version'>): Promise<void>;
   /** Deletes the rows and progress of a tenant, or of everyone. */
   reset(tenantId?: string): Promise<void>;
+  /** Runs `work` holding a lock of this name shared by every process on the database (waits for it). */
+  exclusively<T>(name: 'announce', work: () => Promise<T>): Promise<T>;
   /** The database's clock: where a rebuild begins (`sweep`). */
   now(): Promise<Date>;
   /**
@@ -69,10 +71,14 @@ export interface SnapshotStore {
   sweep(tenants: string[] | undefined, writtenBefore: Date): Promise<string[]>;
 }
 
+/** 'snap' in ASCII: the class (first key) of the snapshotter's advisory locks. */
+const SNAPSHOTTER_LOCK_CLASS = 0x736e6170;
+
 const COLUMNS =
   'tenant_id, diagram_id, version, result_hash, bytes, compressed_bytes, xml_gz, archive_path, created_at';
 
 export function createSnapshotStore(pool: Pool): SnapshotStore {
+  let queue: Promise<void> = Promise.resolve();
   return {
     async progress(projectionVersion, tenantId, diagramId) {
       const { rows } = await pool.query<{ applied_version: string; last_snapshot_version: string }>(
@@ -210,6 +216,32 @@ export function createSnapshotStore(pool: Pool): SnapshotStore {
         'UPDATE snapshots SET announced_at = now() WHERE tenant_id = $1 AND diagram_id = $2 AND version = $3',
         [tenantId, diagramId, version],
       );
+    },
+
+    exclusively(name, work) {
+      // Within the process first, so that waiters do not each hold a pooled connection.
+      const run = queue.then(async () => {
+        const client = await pool.connect();
+        let broken = false;
+        const key = [SNAPSHOTTER_LOCK_CLASS, name];
+        try {
+          await client.query('SELECT pg_advisory_lock($1, hashtext($2))', key);
+          try {
+            return await work();
+          } finally {
+            await client.query('SELECT pg_advisory_unlock($1, hashtext($2))', key).catch(() => {
+              broken = true; // closing the session lets go of the lock
+            });
+          }
+        } finally {
+          client.release(broken);
+        }
+      });
+      queue = run.then(
+        () => undefined,
+        () => undefined,
+      );
+      return run;
     },
 
     async now() {
