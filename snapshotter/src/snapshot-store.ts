@@ -1,4 +1,4 @@
-import type { Pool } from 'pg';
+import type { Pool, PoolClient } from 'pg';
 
 /** One stored snapshot, as the `snapshots` table keeps it. */
 export interface StoredSnapshot {
@@ -71,6 +71,22 @@ export interface SnapshotStore {
   sweep(tenants: string[] | undefined, writtenBefore: Date): Promise<string[]>;
 }
 
+/** Runs `work` in one transaction on one pooled connection: committed, or rolled back on any error. */
+async function inTransaction<T>(pool: Pool, work: (client: PoolClient) => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    const result = await work(client);
+    await client.query('COMMIT');
+    return result;
+  } catch (err) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw err;
+  } finally {
+    client.release();
+  }
+}
+
 /** 'snap' in ASCII: the class (first key) of the snapshotter's advisory locks. */
 const SNAPSHOTTER_LOCK_CLASS = 0x736e6170;
 
@@ -93,9 +109,7 @@ export function createSnapshotStore(pool: Pool): SnapshotStore {
     },
 
     async record(projectionVersion, tenantId, diagramId, appliedVersion, snapshot) {
-      const client = await pool.connect();
-      try {
-        await client.query('BEGIN');
+      return inTransaction(pool, async (client) => {
         let stored: StoredSnapshot | undefined;
         if (snapshot) {
           await client.query(
@@ -126,14 +140,8 @@ export function createSnapshotStore(pool: Pool): SnapshotStore {
                  last_snapshot_version = GREATEST(snapshot_progress.last_snapshot_version, EXCLUDED.last_snapshot_version)`,
           [projectionVersion, tenantId, diagramId, appliedVersion, snapshot?.version ?? 0],
         );
-        await client.query('COMMIT');
         return stored;
-      } catch (err) {
-        await client.query('ROLLBACK').catch(() => undefined);
-        throw err;
-      } finally {
-        client.release();
-      }
+      });
     },
 
     async recordProgress(projectionVersion, applied) {
@@ -153,9 +161,7 @@ export function createSnapshotStore(pool: Pool): SnapshotStore {
     },
 
     async replaceProgress(projectionVersion, tenants, applied) {
-      const client = await pool.connect();
-      try {
-        await client.query('BEGIN');
+      await inTransaction(pool, async (client) => {
         await client.query(
           `DELETE FROM snapshot_progress p WHERE projection_version = $1 AND ($2::text[] IS NULL OR tenant_id = ANY($2))
              AND NOT EXISTS (SELECT 1 FROM unnest($3::text[], $4::text[]) AS a(t, d) WHERE a.t = p.tenant_id AND a.d = p.diagram_id)`,
@@ -175,13 +181,7 @@ export function createSnapshotStore(pool: Pool): SnapshotStore {
             applied.map((a) => a.version),
           ],
         );
-        await client.query('COMMIT');
-      } catch (err) {
-        await client.query('ROLLBACK').catch(() => undefined);
-        throw err;
-      } finally {
-        client.release();
-      }
+      });
     },
 
     async latest(tenantId, diagramId, atMost) {
@@ -284,20 +284,12 @@ export function createSnapshotStore(pool: Pool): SnapshotStore {
     },
 
     async reset(tenantId) {
-      const client = await pool.connect();
-      try {
-        await client.query('BEGIN');
+      await inTransaction(pool, async (client) => {
         await client.query('DELETE FROM snapshots WHERE $1::text IS NULL OR tenant_id = $1', [tenantId ?? null]);
         await client.query('DELETE FROM snapshot_progress WHERE $1::text IS NULL OR tenant_id = $1', [
           tenantId ?? null,
         ]);
-        await client.query('COMMIT');
-      } catch (err) {
-        await client.query('ROLLBACK').catch(() => undefined);
-        throw err;
-      } finally {
-        client.release();
-      }
+      });
     },
   };
 }
