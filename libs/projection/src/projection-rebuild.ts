@@ -49,6 +49,8 @@ export interface RebuildReport {
   events: number;
   diagrams: number;
   seconds: number;
+  /** Of `seconds`, the last step: the final read, the builds' switch over and activation. */
+  switchSeconds: number;
   eventsPerSecond: number;
   /** Where each partition's read stopped: `topic` → partition → offset (exclusive), as strings. */
   endOffsets: Record<string, string[]>;
@@ -122,6 +124,7 @@ export async function rebuildProjections(options: RebuildOptions): Promise<Rebui
       if (recordsIn(next) <= CATCH_UP_RECORDS) break;
     }
     await options.onPhase?.('built');
+    const switching = performance.now();
     for (const build of builds) await build?.freeze();
     await read(await rounds.next());
     for (const build of builds) await build?.switchOver();
@@ -135,6 +138,7 @@ export async function rebuildProjections(options: RebuildOptions): Promise<Rebui
       events: replay.applied,
       diagrams: replay.diagrams,
       seconds,
+      switchSeconds: (performance.now() - switching) / 1000,
       eventsPerSecond: replay.applied / seconds,
       endOffsets: rounds.endOffsets(),
     };
