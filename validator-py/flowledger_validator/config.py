@@ -26,6 +26,14 @@ class ValidatorConfig:
     metrics_bind_host: str
     metrics_port: int
     log_level: str
+    # The local fast path (socket_adapter.py); None = gRPC only.
+    socket_path: Path | None = None
+
+    @property
+    def max_message_bytes(self) -> int:
+        """Largest message either transport accepts: room above the document cap, so a too-large
+        document gets LIMIT_EXCEEDED rather than a transport error; far larger ones are refused."""
+        return 2 * self.max_xml_bytes + _MIB
 
 
 def load_config(env: Mapping[str, str] = os.environ) -> ValidatorConfig:
@@ -43,6 +51,7 @@ def load_config(env: Mapping[str, str] = os.environ) -> ValidatorConfig:
         metrics_bind_host=env.get("FLOWLEDGER_VALIDATOR_METRICS_BIND_HOST", "0.0.0.0"),
         metrics_port=_port(env, "FLOWLEDGER_VALIDATOR_METRICS_PORT", 9465),
         log_level=_log_level(env, "FLOWLEDGER_VALIDATOR_LOG_LEVEL", "INFO"),
+        socket_path=_socket_path(env, "FLOWLEDGER_VALIDATOR_SOCKET"),
     )
 
 
@@ -74,3 +83,22 @@ def _log_level(env: Mapping[str, str], name: str, default: str) -> str:
     if raw.upper() not in _LOG_LEVELS:
         raise ConfigError(f"{name}: expected one of {', '.join(_LOG_LEVELS)}, got {raw!r}")
     return raw.upper()
+
+
+# sun_path holds 108 bytes on Linux, the terminating NUL included.
+_MAX_SOCKET_PATH_BYTES = 107
+
+
+def _socket_path(env: Mapping[str, str], name: str) -> Path | None:
+    raw = env.get(name, "")
+    if raw == "":
+        return None
+    path = Path(raw)
+    # The server's working directory is validator-py/: a relative path would be a surprise.
+    if not path.is_absolute():
+        raise ConfigError(f"{name}: expected an absolute path (or empty for none), got {raw!r}")
+    if len(os.fsencode(raw)) > _MAX_SOCKET_PATH_BYTES:
+        raise ConfigError(
+            f"{name}: a Unix socket path has at most {_MAX_SOCKET_PATH_BYTES} bytes, got {raw!r}"
+        )
+    return path

@@ -1,6 +1,8 @@
 """The configuration is read once from the environment and refuses bad values by name."""
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from flowledger_validator.config import ConfigError, load_config
@@ -66,3 +68,23 @@ def test_metrics_and_log_settings_come_from_the_environment() -> None:
 def test_a_bad_metrics_or_log_setting_is_refused_by_name(name: str, value: str) -> None:
     with pytest.raises(ConfigError, match=name):
         load_config({name: value})
+
+
+def test_no_socket_unless_a_path_is_given() -> None:
+    assert load_config({}).socket_path is None
+    assert load_config({"FLOWLEDGER_VALIDATOR_SOCKET": ""}).socket_path is None
+    assert load_config({"FLOWLEDGER_VALIDATOR_SOCKET": "/run/v.sock"}).socket_path == Path(
+        "/run/v.sock"
+    )
+
+
+@pytest.mark.parametrize("value", ["var/run/validator.sock", "/" + "s" * 107])
+def test_a_relative_or_too_long_socket_path_is_refused_by_name(value: str) -> None:
+    with pytest.raises(ConfigError, match="FLOWLEDGER_VALIDATOR_SOCKET"):
+        load_config({"FLOWLEDGER_VALIDATOR_SOCKET": value})
+
+
+def test_both_transports_take_messages_up_to_twice_the_document_cap_plus_one_mib() -> None:
+    config = load_config({"FLOWLEDGER_VALIDATOR_MAX_XML_BYTES": "1000"})
+
+    assert config.max_message_bytes == 2000 + 1024 * 1024

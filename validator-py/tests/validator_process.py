@@ -35,8 +35,13 @@ class ValidatorProcess:
 
 
 @contextmanager
-def running_validator(log_name: str, truncate_log: bool = False) -> Iterator[ValidatorProcess]:
-    """The server, serving; stopped (SIGTERM, then SIGKILL) on exit. Output in var/log/<log_name>."""
+def running_validator(
+    log_name: str, truncate_log: bool = False, socket_path: Path | None = None
+) -> Iterator[ValidatorProcess]:
+    """The server, serving; stopped (SIGTERM, then SIGKILL) on exit. Output in var/log/<log_name>.
+
+    `socket_path`: also serves the local socket there (none otherwise, whatever the environment says).
+    """
     port, metrics_port = free_port(), free_port()
     LOG_DIR.mkdir(parents=True, exist_ok=True)
     log_path = LOG_DIR / log_name
@@ -50,6 +55,8 @@ def running_validator(log_name: str, truncate_log: bool = False) -> Iterator[Val
             "FLOWLEDGER_VALIDATOR_BIND_HOST": "127.0.0.1",
             "FLOWLEDGER_VALIDATOR_METRICS_PORT": str(metrics_port),
             "FLOWLEDGER_VALIDATOR_METRICS_BIND_HOST": "127.0.0.1",
+            # Never the stack's socket: a test server must not collide with the running one.
+            "FLOWLEDGER_VALIDATOR_SOCKET": str(socket_path) if socket_path else "",
             "PYTHONUNBUFFERED": "1",
         },
         stdout=log,
