@@ -1,3 +1,5 @@
+import { isAbsolute, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 
 /**
@@ -27,6 +29,13 @@ const schema = z.object({
   FLOWLEDGER_ENVOY_ADMIN_PORT: z.coerce.number().int().positive().default(9901),
   FLOWLEDGER_GRPC_PORT: z.coerce.number().int().positive().default(50051),
   FLOWLEDGER_VALIDATOR_PORT: z.coerce.number().int().positive().default(50061),
+  /** The validator's local socket; empty = gRPC only (validator-py README, "Transports"). */
+  FLOWLEDGER_VALIDATOR_SOCKET: z
+    .string()
+    .refine((path) => path === '' || isAbsolute(path), 'an absolute path, or empty for none')
+    .optional(),
+  /** Where the checkout keeps var/ (the CLI's checkout.ts reads it too). */
+  FLOWLEDGER_VAR_DIR: z.string().min(1).optional(),
   FLOWLEDGER_MODDLE_PORT: z.coerce.number().int().positive().default(50071),
   FLOWLEDGER_QUERY_PORT: z.coerce.number().int().positive().default(50081),
   FLOWLEDGER_OIDC_PORT: z.coerce.number().int().positive().default(8090),
@@ -53,7 +62,12 @@ export interface StackConfig {
   neo4j: { boltPort: number; url: string; username: string; password: string; external: boolean };
   edge: { port: number; url: string; adminPort: number };
   grpc: { port: number; address: string };
-  validator: { port: number; address: string };
+  /**
+   * `socketPath`: the validator's local Unix socket, which the command service prefers to gRPC;
+   * undefined = gRPC only. By default `<var>/run/validator.sock` when the stack's host is this
+   * machine (a Unix socket reaches no other), else none.
+   */
+  validator: { port: number; address: string; socketPath: string | undefined };
   moddle: { port: number; address: string };
   /** The Query API (projectors process), reached through Envoy. */
   query: { port: number; address: string };
@@ -128,6 +142,7 @@ export function loadStackConfig(env: NodeJS.ProcessEnv = process.env): StackConf
     validator: {
       port: e.FLOWLEDGER_VALIDATOR_PORT,
       address: `${host}:${e.FLOWLEDGER_VALIDATOR_PORT}`,
+      socketPath: validatorSocket(e.FLOWLEDGER_VALIDATOR_SOCKET, host, e.FLOWLEDGER_VAR_DIR),
     },
     moddle: { port: e.FLOWLEDGER_MODDLE_PORT, address: `${host}:${e.FLOWLEDGER_MODDLE_PORT}` },
     query: { port: e.FLOWLEDGER_QUERY_PORT, address: `${host}:${e.FLOWLEDGER_QUERY_PORT}` },
@@ -140,4 +155,24 @@ export function loadStackConfig(env: NodeJS.ProcessEnv = process.env): StackConf
     readSideNiceness: e.FLOWLEDGER_READ_SIDE_NICE,
     projectionFetchIntervalMs: e.FLOWLEDGER_PROJECTION_FETCH_INTERVAL_MS,
   };
+}
+
+/** sun_path holds 108 bytes on Linux, the terminating NUL included. */
+const MAX_SOCKET_PATH_BYTES = 107;
+
+function validatorSocket(given: string | undefined, host: string, varDir: string | undefined): string | undefined {
+  if (given === '') return undefined;
+  const local = host === 'localhost' || host === '::1' || host === '[::1]' || host.startsWith('127.');
+  const path = given ?? (local ? join(varDir ?? checkoutVarDir(), 'run', 'validator.sock') : undefined);
+  if (path !== undefined && Buffer.byteLength(path) > MAX_SOCKET_PATH_BYTES) {
+    throw new Error(
+      `invalid flowledger configuration:\n  FLOWLEDGER_VALIDATOR_SOCKET: ${path} is longer than a Unix socket path ` +
+        `may be (${MAX_SOCKET_PATH_BYTES} bytes); set a shorter one, or empty for none`,
+    );
+  }
+  return path;
+}
+
+function checkoutVarDir(): string {
+  return join(fileURLToPath(new URL('../../..', import.meta.url)), 'var');
 }

@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadStackConfig } from './stack-config.js';
 
@@ -40,6 +41,26 @@ describe('loadStackConfig', () => {
     expect(loadStackConfig({ FLOWLEDGER_PROJECTION_FETCH_INTERVAL_MS: '0' }).projectionFetchIntervalMs).toBe(0);
     expect(() => loadStackConfig({ FLOWLEDGER_PROJECTION_FETCH_INTERVAL_MS: '-1' })).toThrow(
       /FLOWLEDGER_PROJECTION_FETCH_INTERVAL_MS/,
+    );
+  });
+
+  it('reaches the validator over <var>/run/validator.sock on this machine, else over gRPC only', () => {
+    const checkoutVar = join(import.meta.dirname, '..', '..', '..', 'var');
+    expect(loadStackConfig({}).validator.socketPath).toBe(join(checkoutVar, 'run', 'validator.sock'));
+    expect(loadStackConfig({ FLOWLEDGER_VAR_DIR: '/srv/fl/var' }).validator.socketPath).toBe(
+      '/srv/fl/var/run/validator.sock',
+    );
+    expect(loadStackConfig({ FLOWLEDGER_VALIDATOR_SOCKET: '/run/v.sock' }).validator.socketPath).toBe('/run/v.sock');
+    expect(loadStackConfig({ FLOWLEDGER_VALIDATOR_SOCKET: '' }).validator.socketPath).toBeUndefined();
+    expect(loadStackConfig({ FLOWLEDGER_HOST: 'stack.internal' }).validator.socketPath).toBeUndefined();
+  });
+
+  it('refuses a relative socket path, or one longer than a Unix socket path may be', () => {
+    expect(() => loadStackConfig({ FLOWLEDGER_VALIDATOR_SOCKET: 'var/run/v.sock' })).toThrow(
+      /FLOWLEDGER_VALIDATOR_SOCKET: an absolute path/,
+    );
+    expect(() => loadStackConfig({ FLOWLEDGER_VAR_DIR: `/${'v'.repeat(100)}` })).toThrow(
+      /FLOWLEDGER_VALIDATOR_SOCKET: .* is longer than a Unix socket path may be \(107 bytes\)/,
     );
   });
 

@@ -10,7 +10,8 @@ const metricsPort = () => process.env.FLOWLEDGER_VALIDATOR_METRICS_PORT ?? '9465
 
 /**
  * The XSD Validator (validator-py): a Python gRPC service in its own virtualenv that checks
- * BPMN XML against the OMG BPMN 2.0 XSDs, which it fetches from a pinned Maven Central jar.
+ * BPMN XML against the OMG BPMN 2.0 XSDs, which it fetches from a pinned Maven Central jar; it
+ * also answers on a local Unix socket (`validator.socketPath`) when the stack config names one.
  */
 export const validator: Component = {
   name: 'validator',
@@ -46,6 +47,8 @@ export const validator: Component = {
         FLOWLEDGER_VALIDATOR_PORT: String(ctx.config.validator.port),
         FLOWLEDGER_VALIDATOR_BIND_HOST: ctx.config.host,
         FLOWLEDGER_VALIDATOR_METRICS_PORT: metricsPort(),
+        // The command service's fast path; health is still checked over gRPC (below).
+        FLOWLEDGER_VALIDATOR_SOCKET: ctx.config.validator.socketPath ?? '',
         // Logs go to var/log/validator.log as they happen.
         PYTHONUNBUFFERED: '1',
       },

@@ -57,4 +57,13 @@ describe('validator component install', () => {
       else process.env.FLOWLEDGER_VALIDATOR_METRICS_PORT = before;
     }
   });
+
+  it("passes the stack config's socket path to the process, or an empty one for gRPC only", async () => {
+    const { ctx } = checkout('');
+    const withSocket = { ...ctx, config: loadStackConfig({ FLOWLEDGER_VALIDATOR_SOCKET: '/run/fl/v.sock' }) };
+    const without = { ...ctx, config: loadStackConfig({ FLOWLEDGER_VALIDATOR_SOCKET: '' }) };
+
+    expect((await validator.launch(withSocket)).env).toMatchObject({ FLOWLEDGER_VALIDATOR_SOCKET: '/run/fl/v.sock' });
+    expect((await validator.launch(without)).env).toMatchObject({ FLOWLEDGER_VALIDATOR_SOCKET: '' });
+  });
 });
