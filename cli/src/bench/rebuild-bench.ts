@@ -72,7 +72,11 @@ export const rebuildBenchmark: Benchmark = {
         const report = await rebuildReadModels(readModels, tenant, { config: ctx.config, pool, progress });
         result.events = report.events;
         result.diagrams = report.diagrams;
-        result.runs.push({ seconds: report.seconds, switchSeconds: report.switchSeconds, eventsPerSecond: report.eventsPerSecond });
+        result.runs.push({
+          seconds: report.seconds,
+          switchSeconds: report.switchSeconds,
+          eventsPerSecond: report.eventsPerSecond,
+        });
       }
     } finally {
       progress.stop();

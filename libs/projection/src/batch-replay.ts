@@ -14,8 +14,8 @@ interface ReplayedDiagram {
 
 /**
  * A rebuild's replay: events (in stream order, duplicates skipped, gaps filled from the ledger)
- * become per-projection change lists; `takeBatch` verifies the diagrams replayed without XML and
- * hands the lists over. State is kept across batches and across reading rounds.
+ * become per-projection change lists, handed over by `takeBatch`; `verifyPending` checks the
+ * diagrams replayed without XML. State is kept across batches and across reading rounds.
  */
 export function createBatchReplay(projections: Projection[], ledger: LedgerSource) {
   const diagrams = new Map<string, ReplayedDiagram>();
@@ -61,13 +61,20 @@ export function createBatchReplay(projections: Projection[], ledger: LedgerSourc
       }
       await replayOne(state, event);
     },
-    /** Checks every diagram replayed without XML since the last batch, then returns the batch. */
-    async takeBatch(): Promise<ProjectedChange[][]> {
+    /**
+     * Checks every diagram replayed without XML since the last check against its last event's
+     * hash: once per diagram and reading round, not per batch — the builds written meanwhile serve
+     * only after the switch, which follows the check, and XML handed to sinks is checked already.
+     */
+    async verifyPending(): Promise<void> {
       for (const state of unverified) {
         if (state.unverified && state.diagram) await verifyState(state.diagram, state.unverified);
         state.unverified = undefined;
       }
       unverified.clear();
+    },
+    /** Hands the replayed changes over (not yet checked: `verifyPending`). */
+    takeBatch(): ProjectedChange[][] {
       const taken = batch;
       batch = projections.map(() => []);
       pending = 0;

@@ -70,8 +70,9 @@ const MAX_CATCH_UP = 5;
  * builds switch over — so nothing the live projector wrote in the meantime is lost.
  *
  * Each diagram is replayed in memory and written in batches. Hashes are checked once per diagram
- * and batch, on the state after its last event in it, before anything is written — replay is
- * deterministic, so a wrong intermediate state would show there too. Projections that want the
+ * and reading round, on the state after its last event, before the builds switch over (what they
+ * hold serves only then) — replay is deterministic, so a wrong intermediate state would show
+ * there too. Projections that want the
  * XML of an event get it serialized (and checked). A full rebuild then activates each version.
  */
 export async function rebuildProjections(options: RebuildOptions): Promise<RebuildReport> {
@@ -108,13 +109,14 @@ export async function rebuildProjections(options: RebuildOptions): Promise<Rebui
           for (const event of events) {
             await replay.add(event);
             records++;
-            if (replay.pending >= batchSize) await writer.flush(await replay.takeBatch());
+            if (replay.pending >= batchSize) await writer.flush(replay.takeBatch());
           }
           options.onProgress?.({ done: records, total, topic: range.topic });
         }
       }
-      await writer.flush(await replay.takeBatch());
+      await writer.flush(replay.takeBatch());
       await writer.drain();
+      await replay.verifyPending();
     };
 
     await read(await rounds.next());

@@ -13,7 +13,6 @@ import {
   currentLabels,
   dropGraphSchema,
   graphLabels,
-  tenantBuildLabels,
   type Neo4jReadModel,
 } from '../../../projectors/src/neo4j/index.js';
 import { resetStatements } from '../../../projectors/src/neo4j/store/graph-writes.js';
@@ -117,7 +116,7 @@ export class ScratchReadModels {
     const session = this.driver.session();
     try {
       const labelSets = [1, 2, 3, 4].map((g) => graphLabels(this.neo4jVersion, g));
-      for (const labels of [...labelSets, tenantBuildLabels(this.neo4jVersion)]) {
+      for (const labels of labelSets) {
         for (const s of resetStatements(labels)) await session.run(s.text, s.params);
         await dropGraphSchema(this.driver, labels);
       }

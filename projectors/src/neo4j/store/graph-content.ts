@@ -1,4 +1,4 @@
-import neo4j, { type Driver } from 'neo4j-driver';
+import neo4j, { type Driver, type Record as Neo4jRecord } from 'neo4j-driver';
 import {
   edgeKey,
   type DiagramGraph,
@@ -14,7 +14,12 @@ export interface StoredGraphContent {
   appliedVersion: number;
   nodes: Map<string, { labels: string[]; properties: Record<string, NodeProperty> }>;
   edges: Map<string, GraphEdge>;
+  /** Rows read: more than `nodes` / `edges` hold when element ids or relationships are duplicated. */
+  rows: { nodes: number; edges: number };
 }
+
+/** Runs one read statement: a transaction's `run`, or the driver's `executeQuery` (see `readGraphContent`). */
+export type GraphReader = (text: string, params: Record<string, unknown>) => Promise<{ records: Neo4jRecord[] }>;
 
 /** Key properties every node carries besides its own; not part of the comparison. */
 const KEY_PROPERTIES = ['tenant_id', 'diagram_id', 'element_id'];
@@ -25,41 +30,50 @@ export async function readGraphContent(
   tenantId: string,
   diagramId: string,
 ): Promise<StoredGraphContent> {
-  const params = { tenantId, diagramId };
-  const read = { routing: neo4j.routing.READ };
-  const diagram = await driver.executeQuery(
-    `MATCH (d:${labels.diagram} {tenant_id: $tenantId, diagram_id: $diagramId}) RETURN d.applied_version AS v`,
+  const read: GraphReader = (text, params) => driver.executeQuery(text, params, { routing: neo4j.routing.READ });
+  return (await readGraphContents(read, labels, tenantId, [diagramId])).get(diagramId)!;
+}
+
+/** The stored subgraphs of some diagrams of a tenant, in three statements (every id gets an entry). */
+export async function readGraphContents(
+  read: GraphReader,
+  labels: GraphLabels,
+  tenantId: string,
+  diagramIds: string[],
+): Promise<Map<string, StoredGraphContent>> {
+  const params = { tenantId, diagramIds };
+  const scope = (alias: string, label: string) =>
+    `UNWIND $diagramIds AS diagramId\nMATCH (${alias}:${label} {tenant_id: $tenantId, diagram_id: diagramId})`;
+  const diagrams = await read(`${scope('d', labels.diagram)}\nRETURN diagramId, d.applied_version AS v`, params);
+  const nodes = await read(
+    `${scope('n', labels.element)}\nRETURN diagramId, n.element_id AS id, labels(n) AS labels, properties(n) AS properties`,
     params,
-    read,
-  );
-  const nodes = await driver.executeQuery(
-    `MATCH (n:${labels.element} {tenant_id: $tenantId, diagram_id: $diagramId})
-     RETURN n.element_id AS id, labels(n) AS labels, properties(n) AS properties`,
-    params,
-    read,
   );
   // Every relationship leaving the diagram's nodes, wherever it leads: one into another diagram is a difference too.
-  const edges = await driver.executeQuery(
-    `MATCH (a:${labels.element} {tenant_id: $tenantId, diagram_id: $diagramId})-[r]->(b)
-     RETURN type(r) AS kind, a.element_id AS from, b.element_id AS to, b.tenant_id AS toTenant,
-            b.diagram_id AS toDiagram, r.element_id AS elementId, r.name AS name`,
+  const edges = await read(
+    `${scope('a', labels.element)}-[r]->(b)
+RETURN diagramId, type(r) AS kind, a.element_id AS from, b.element_id AS to, b.tenant_id AS toTenant,
+       b.diagram_id AS toDiagram, r.element_id AS elementId, r.name AS name`,
     params,
-    read,
   );
-  const content: StoredGraphContent = {
-    appliedVersion: toNumber(diagram.records[0]?.get('v')),
-    nodes: new Map(),
-    edges: new Map(),
-  };
+  const contents = new Map<string, StoredGraphContent>();
+  for (const id of diagramIds) {
+    contents.set(id, { appliedVersion: 0, nodes: new Map(), edges: new Map(), rows: { nodes: 0, edges: 0 } });
+  }
+  const of = (r: Neo4jRecord) => contents.get(r.get('diagramId') as string)!;
+  for (const r of diagrams.records) of(r).appliedVersion = toNumber(r.get('v'));
   for (const r of nodes.records) {
     const properties: Record<string, NodeProperty> = {};
     for (const [k, v] of Object.entries(r.get('properties') as Record<string, NodeProperty>)) {
       if (!KEY_PROPERTIES.includes(k)) properties[k] = v;
     }
     const own = (r.get('labels') as string[]).filter((l) => l !== labels.element).sort();
+    const content = of(r);
     content.nodes.set(r.get('id') as string, { labels: own, properties });
+    content.rows.nodes++;
   }
   for (const r of edges.records) {
+    const diagramId = r.get('diagramId') as string;
     const outside = r.get('toTenant') !== tenantId || r.get('toDiagram') !== diagramId;
     const edge: GraphEdge = {
       kind: r.get('kind') as EdgeKind,
@@ -68,9 +82,11 @@ export async function readGraphContent(
       elementId: (r.get('elementId') as string | null) ?? null,
       name: (r.get('name') as string | null) ?? null,
     };
+    const content = of(r);
     content.edges.set(edgeKey(edge), edge);
+    content.rows.edges++;
   }
-  return content;
+  return contents;
 }
 
 /** What differs between the graph the replay gives and the stored one, one line each (at most `limit`). */
@@ -104,6 +120,8 @@ export function diffGraphContent(
   }
   for (const id of stored.nodes.keys())
     if (!expected.nodes.has(id)) out.push(`node ${id}: stored, but not in the replay`);
+  const repeatedNodes = stored.rows.nodes - stored.nodes.size;
+  if (repeatedNodes > 0) out.push(`${repeatedNodes} node row(s) repeat an element id`);
   for (const [key, edge] of expected.edges) {
     const s = stored.edges.get(key);
     if (!s) out.push(`relationship ${describe(edge)}: missing`);
@@ -114,6 +132,8 @@ export function diffGraphContent(
   for (const [key, edge] of stored.edges) {
     if (!expected.edges.has(key)) out.push(`relationship ${describe(edge)}: stored, but not in the replay`);
   }
+  const repeatedEdges = stored.rows.edges - stored.edges.size;
+  if (repeatedEdges > 0) out.push(`${repeatedEdges} relationship row(s) repeat another`);
   return out.length > limit ? [...out.slice(0, limit), `… and ${out.length - limit} more differences`] : out;
 }
 

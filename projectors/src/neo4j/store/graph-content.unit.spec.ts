@@ -18,6 +18,7 @@ const stored = (): StoredGraphContent => ({
     ['B', { labels: ['Activity', 'FlowNode', 'Task'], properties: { type: 'bpmn:Task' } }],
   ]),
   edges: new Map([['SEQUENCE_FLOW|F', { ...flow }]]),
+  rows: { nodes: 2, edges: 1 },
 });
 
 describe('diffGraphContent', () => {
@@ -31,12 +32,23 @@ describe('diffGraphContent', () => {
     s.nodes.get('A')!.properties.name = 'tampered';
     s.nodes.delete('B');
     s.edges.set('MESSAGE_FLOW|M', { kind: 'MESSAGE_FLOW', from: 'A', to: 'x/y/Z', elementId: 'M', name: null });
+    s.rows = { nodes: 1, edges: 2 };
 
     expect(diffGraphContent(expected, 3, s)).toEqual([
       'diagram node: applied_version is 2, the replay is at 3',
       'node A: name is "tampered", the replay gives "A"',
       'node B: missing',
       'relationship (A)-[:MESSAGE_FLOW M]->(x/y/Z): stored, but not in the replay',
+    ]);
+  });
+
+  it('counts element ids and relationships stored more than once', () => {
+    const s = stored();
+    s.rows = { nodes: 3, edges: 3 };
+
+    expect(diffGraphContent(expected, 3, s)).toEqual([
+      '1 node row(s) repeat an element id',
+      '2 relationship row(s) repeat another',
     ]);
   });
 });

@@ -34,18 +34,6 @@ export function graphLabels(projectionVersion: number, generation = 1): GraphLab
   };
 }
 
-/** Where a rebuild of some tenants of version N is written before it replaces their nodes. */
-export function tenantBuildLabels(projectionVersion: number): GraphLabels {
-  const base = graphLabels(projectionVersion);
-  return {
-    ...base,
-    generation: 0,
-    element: `${base.element}_build`,
-    diagram: `${base.diagram}_build`,
-    key: `${base.key}_build`,
-  };
-}
-
 /** One node per read model (`name: 'neo4j'`) whose `active_version` says which version serves reads. */
 export const SERVING_LABEL = 'GraphProjection';
 export const SERVING_NAME = 'neo4j';

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { graphLabels, tenantBuildLabels } from './graph-labels.js';
+import { graphLabels } from './graph-labels.js';
 import { dropSchemaStatements, schemaStatements } from './graph-schema.js';
 
 describe('graph labels of projection versions and their generations', () => {
-  it('keep the plain names for generation 1 and name later generations and tenant builds apart', () => {
+  it('keep the plain names for generation 1 and name later generations apart', () => {
     expect(graphLabels(1)).toEqual({
       projectionVersion: 1,
       generation: 1,
@@ -12,7 +12,6 @@ describe('graph labels of projection versions and their generations', () => {
       key: 'bpmn_v1',
     });
     expect(graphLabels(1, 3)).toMatchObject({ element: 'Bpmn_v1_g3', diagram: 'BpmnDiagram_v1_g3', key: 'bpmn_v1_g3' });
-    expect(tenantBuildLabels(2)).toMatchObject({ element: 'Bpmn_v2_build', diagram: 'BpmnDiagram_v2_build' });
     expect(() => graphLabels(1, 0)).toThrow(/generation/);
   });
 

@@ -1,16 +1,10 @@
 import type { Driver, Session, Transaction } from 'neo4j-driver';
 import type { ProjectionBuild, ProjectionSink } from '@flowledger/projection';
-import {
-  graphLabels,
-  lockVersionStatement,
-  SERVING_NAME,
-  tenantBuildLabels,
-  VERSION_LABEL,
-  type GraphLabels,
-} from './graph-labels.js';
+import { graphLabels, lockVersionStatement, SERVING_NAME, VERSION_LABEL, type GraphLabels } from './graph-labels.js';
 import { dropGraphSchema, ensureGraphSchema } from './graph-schema.js';
 import { resetStatements } from './graph-writes.js';
-import { switchTenantInSteps } from './tenant-switch.js';
+import type { ReconcileOutcome } from './reconcile-plan.js';
+import { createGraphCollector, reconcileTenant } from './tenant-reconcile.js';
 
 export interface Neo4jBuildOptions {
   driver: Driver;
@@ -20,20 +14,23 @@ export interface Neo4jBuildOptions {
   tenants?: string[];
   /** A sink writing under the given labels only. */
   sinkFor(labels: GraphLabels): ProjectionSink;
-  /** Some tenants: nodes moved per transaction at the switch (default `DEFAULT_SWITCH_STEP_NODES`). */
+  /** Some tenants: nodes reconciled per transaction at the switch (default `DEFAULT_RECONCILE_STEP_NODES`). */
   switchStepNodes?: number;
+  /** Some tenants: told what the switch did to each diagram of each tenant (tests and logs look). */
+  onReconciled?(tenantId: string, outcomes: Map<string, ReconcileOutcome>): void;
   /** How long the old generation stays after the switch, for questions that began before it (default 3 s). */
   dropDelayMs?: number;
 }
 
 /**
- * A rebuild target beside the serving graph of a projection version (item 5). Everything: the
- * next generation's labels (`Bpmn_vN_gG`, own constraints); the switch sets the version record's
- * `generation`, which every question reads first, then the old generation is dropped. Some
- * tenants: build labels (`Bpmn_vN_build`); the switch deletes their serving nodes and relabels the
- * built ones, diagram by diagram in transactions of bounded size (`switchTenantInSteps`).
+ * A rebuild target of a projection version that never blanks the serving graph (item 5).
+ * Everything: a new generation beside the serving one (`Bpmn_vN_gG`, own constraints); the switch
+ * sets the version record's `generation`, which every question reads first, then the old
+ * generation is dropped. Some tenants: the rebuilt graphs stay in memory and the switch
+ * reconciles each diagram's serving subgraph with its rebuilt graph in place, writing only what
+ * differs (`reconcileTenant`) — a healthy tenant costs reads, not a second copy of its graph.
  * `freeze` holds the version record's lock in an open transaction: every live write takes that
- * lock first, so it waits, and afterwards it sees the new generation and plans again.
+ * lock first, so it waits, and afterwards it sees the new generation or the reconciled diagrams.
  */
 export async function beginNeo4jBuild(o: Neo4jBuildOptions): Promise<ProjectionBuild> {
   const { driver, version, tenants } = o;
@@ -41,9 +38,12 @@ export async function beginNeo4jBuild(o: Neo4jBuildOptions): Promise<ProjectionB
   const lock = lockVersionStatement(version, name);
   const { records } = await driver.executeQuery(lock.text, lock.params);
   const generation = Number(records[0]!.get('generation'));
-  const target = tenants ? tenantBuildLabels(version) : graphLabels(version, generation + 1);
-  await dropNodes(driver, target); // what a rebuild that died left behind
-  await ensureGraphSchema(driver, target);
+  const collector = tenants ? createGraphCollector() : undefined;
+  const target = graphLabels(version, generation + 1);
+  if (!collector) {
+    await dropNodes(driver, target); // what a rebuild that died left behind
+    await ensureGraphSchema(driver, target);
+  }
 
   let session: Session | undefined;
   let tx: Transaction | undefined;
@@ -54,7 +54,7 @@ export async function beginNeo4jBuild(o: Neo4jBuildOptions): Promise<ProjectionB
     tx = undefined;
   };
   return {
-    sink: o.sinkFor(target),
+    sink: collector?.sink ?? o.sinkFor(target),
     async freeze() {
       session = driver.session();
       tx = session.beginTransaction();
@@ -65,9 +65,13 @@ export async function beginNeo4jBuild(o: Neo4jBuildOptions): Promise<ProjectionB
       if (state !== 'frozen' || !tx) throw new Error('neo4j build: switchOver before freeze');
       const current = Number((await tx.run(lock.text, lock.params)).records[0]!.get('generation'));
       const serving = graphLabels(version, current);
-      if (tenants) {
+      if (collector) {
         // In steps, each its own transaction, while the freeze holds the live writer back.
-        for (const tenantId of tenants) await switchTenantInSteps(driver, serving, target, tenantId, o.switchStepNodes);
+        for (const tenantId of tenants!) {
+          const built = collector.builtOf(tenantId);
+          const outcomes = await reconcileTenant(driver, serving, tenantId, built, o.switchStepNodes);
+          o.onReconciled?.(tenantId, outcomes);
+        }
       } else {
         await tx.run(
           `MATCH (g:${VERSION_LABEL} {name: $name, version: toInteger($version)}) SET g.generation = toInteger($generation)`,
@@ -77,16 +81,17 @@ export async function beginNeo4jBuild(o: Neo4jBuildOptions): Promise<ProjectionB
       await tx.commit();
       state = 'done';
       await close();
-      if (!tenants) await new Promise((r) => setTimeout(r, o.dropDelayMs ?? 3_000));
-      const dropped = tenants ? target : serving;
-      await dropNodes(driver, dropped);
-      await dropGraphSchema(driver, dropped);
+      if (collector) return;
+      await new Promise((r) => setTimeout(r, o.dropDelayMs ?? 3_000));
+      await dropNodes(driver, serving);
+      await dropGraphSchema(driver, serving);
     },
     async abort() {
       if (state === 'done') return;
       state = 'done';
       await tx?.rollback().catch(() => undefined);
       await close();
+      if (collector) return;
       await dropNodes(driver, target);
       await dropGraphSchema(driver, target);
     },

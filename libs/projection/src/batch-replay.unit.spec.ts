@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest';
+import type { DiagramEvent } from '@flowledger/events';
+import { createBatchReplay } from './batch-replay.js';
+import { twoVersions } from './diagram-events.fixture.js';
+import type { Projection } from './projection.js';
+import type { LedgerSource } from './projection-sources.js';
+
+// A rebuild checks the hashes of diagrams replayed without XML once per reading round
+// (`verifyPending`), not per batch: batches go to builds that serve only after the check.
+const noLedger: LedgerSource = {
+  readEvents: () => Promise.reject(new Error('no gap expected')),
+  getVersionXml: () => Promise.resolve(undefined),
+};
+const graphLike = (): Projection => ({
+  name: 'graph',
+  version: 1,
+  canHandle: () => true,
+  needsXml: () => false,
+  sink: { appliedVersion: async () => 0, apply: async () => {}, reset: async () => {} },
+});
+
+describe('a rebuild’s batch replay', () => {
+  it('hands batches over unchecked and finds a wrong hash when the round is checked', async () => {
+    const { created, changed } = await twoVersions();
+    const replay = createBatchReplay([graphLike()], noLedger);
+    await replay.add(created);
+    await replay.add({ ...changed, resultHash: 'f'.repeat(64) });
+
+    const [batch] = replay.takeBatch();
+
+    expect(batch!.map((c) => c.event.version)).toEqual([1, 2]);
+    await expect(replay.verifyPending()).rejects.toMatchObject({ code: 'HASH_MISMATCH' });
+  });
+
+  it('passes a round whose diagrams end in the states their last events name, checking each once', async () => {
+    const { created, changed } = await twoVersions();
+    const replay = createBatchReplay([graphLike()], noLedger);
+    const seen: DiagramEvent[] = [created, changed, { ...changed, transactionId: 'a duplicate' }];
+    for (const e of seen) await replay.add(e);
+    replay.takeBatch();
+
+    await expect(replay.verifyPending()).resolves.toBeUndefined();
+    expect(replay.applied).toBe(2);
+    // Checked and cleared: a later wrong event of the same diagram is caught by the next round only.
+    await replay.add({ ...changed, version: 3, baseVersion: 2, resultHash: '0'.repeat(64) });
+    await expect(replay.verifyPending()).rejects.toMatchObject({ code: 'HASH_MISMATCH' });
+  });
+});

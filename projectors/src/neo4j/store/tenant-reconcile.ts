@@ -1,0 +1,136 @@
+import type { Driver, ManagedTransaction } from 'neo4j-driver';
+import type { ProjectedChange, ProjectionSink } from '@flowledger/projection';
+import { diagramGraph } from '../graph/diagram-graph.js';
+import { readGraphContents } from './graph-content.js';
+import type { GraphLabels } from './graph-labels.js';
+import { lockDiagramsStatement, writeStatements, type CypherStatement, type DiagramWrite } from './graph-writes.js';
+import { planReconcile, type BuiltDiagram, type ReconcileOutcome } from './reconcile-plan.js';
+
+/** Nodes (stored and rebuilt together) reconciled per transaction. */
+export const DEFAULT_RECONCILE_STEP_NODES = 4_000;
+
+/**
+ * The build of a tenant rebuild: the graphs the replay ends with, kept in memory (a diagram's
+ * graph is taken from each batch's last change, before any await, as sinks must) until the
+ * switch compares them with what serves. Nothing is written meanwhile.
+ */
+export function createGraphCollector() {
+  const built = new Map<string, Map<string, BuiltDiagram>>();
+  const take = (changes: ProjectedChange[]) => {
+    const last = new Map<string, ProjectedChange>();
+    for (const c of changes) last.set(`${c.event.tenantId}/${c.event.diagramId}`, c);
+    for (const { event, diagram } of last.values()) {
+      let ofTenant = built.get(event.tenantId);
+      if (!ofTenant) built.set(event.tenantId, (ofTenant = new Map()));
+      ofTenant.set(event.diagramId, {
+        diagramId: event.diagramId,
+        version: event.version,
+        graph: diagramGraph(diagram),
+      });
+    }
+  };
+  const sink: ProjectionSink = {
+    appliedVersion: async (tenantId, diagramId) => built.get(tenantId)?.get(diagramId)?.version ?? 0,
+    apply: async (change) => take([change]),
+    applyBatch: async (changes) => take(changes),
+    reset: async () => {}, // a build starts empty
+  };
+  return { sink, builtOf: (tenantId: string) => built.get(tenantId) ?? new Map<string, BuiltDiagram>() };
+}
+
+/**
+ * Makes a tenant's serving graph the rebuilt one in place, diagram by diagram: each diagram's
+ * stored subgraph is read and only what differs is written (a damaged one is replaced, one the
+ * rebuild lacks deleted), a bounded number of nodes per transaction. A healthy graph thus costs
+ * reads only, and every diagram switches atomically; what serves is never blank. The caller
+ * holds the live writer back (the build's freeze) meanwhile.
+ */
+export async function reconcileTenant(
+  driver: Driver,
+  labels: GraphLabels,
+  tenantId: string,
+  built: Map<string, BuiltDiagram>,
+  maxNodes = DEFAULT_RECONCILE_STEP_NODES,
+): Promise<Map<string, ReconcileOutcome>> {
+  const sizes = new Map<string, number>();
+  for (const [id, b] of built) sizes.set(id, b.graph.nodes.size);
+  const stored = storedNodesStatement(labels, tenantId);
+  for (const r of (await driver.executeQuery(stored.text, stored.params)).records) {
+    const id = String(r.get('diagramId'));
+    sizes.set(id, (sizes.get(id) ?? 0) + Number(r.get('nodes')));
+  }
+  const outcomes = new Map<string, ReconcileOutcome>();
+  for (const diagramIds of inSteps(
+    [...sizes].sort(([a], [b]) => (a < b ? -1 : 1)),
+    maxNodes,
+  )) {
+    const session = driver.session();
+    try {
+      const step = await session.executeWrite((tx) => reconcileStep(tx, labels, tenantId, diagramIds, built));
+      for (const [id, outcome] of step) outcomes.set(id, outcome);
+    } finally {
+      await session.close();
+    }
+  }
+  return outcomes;
+}
+
+async function reconcileStep(
+  tx: ManagedTransaction,
+  labels: GraphLabels,
+  tenantId: string,
+  diagramIds: string[],
+  built: Map<string, BuiltDiagram>,
+): Promise<Map<string, ReconcileOutcome>> {
+  const stored = await readGraphContents((text, params) => tx.run(text, params), labels, tenantId, diagramIds);
+  const outcomes = new Map<string, ReconcileOutcome>();
+  const writes: DiagramWrite[] = [];
+  const deleted: string[] = [];
+  for (const id of diagramIds) {
+    const step = planReconcile(tenantId, built.get(id), stored.get(id)!);
+    outcomes.set(id, step.outcome);
+    if (step.outcome === 'deleted') deleted.push(id);
+    else if (step.outcome !== 'unchanged') writes.push(step.write);
+  }
+  const statements: CypherStatement[] = [];
+  if (deleted.length > 0) statements.push(...deleteDiagramStatements(labels, tenantId, deleted));
+  if (writes.length > 0) {
+    statements.push(lockDiagramsStatement(labels, writes), ...writeStatements(labels, writes));
+  }
+  for (const s of statements) await tx.run(s.text, s.params);
+  return outcomes;
+}
+
+/** A tenant's diagrams with stored nodes (elements or the diagram node), and how many. */
+function storedNodesStatement(labels: GraphLabels, tenantId: string): CypherStatement {
+  const arm = (label: string) => `MATCH (n:${label} {tenant_id: $tenantId}) RETURN n.diagram_id AS diagramId`;
+  return {
+    text: `CALL () {\n  ${arm(labels.element)}\n  UNION ALL\n  ${arm(labels.diagram)}\n}\nRETURN diagramId, count(*) AS nodes`,
+    params: { tenantId },
+  };
+}
+
+function deleteDiagramStatements(labels: GraphLabels, tenantId: string, diagramIds: string[]): CypherStatement[] {
+  return [labels.element, labels.diagram].map((label) => ({
+    text: `UNWIND $diagramIds AS diagramId\nMATCH (n:${label} {tenant_id: $tenantId, diagram_id: diagramId})\nDETACH DELETE n`,
+    params: { tenantId, diagramIds },
+  }));
+}
+
+/** Diagram ids, in order, grouped into steps of at most `maxNodes` nodes (a larger diagram alone). */
+export function inSteps(diagrams: [string, number][], maxNodes: number): string[][] {
+  const steps: string[][] = [];
+  let step: string[] = [];
+  let nodes = 0;
+  for (const [id, size] of diagrams) {
+    if (step.length > 0 && nodes + size > maxNodes) {
+      steps.push(step);
+      step = [];
+      nodes = 0;
+    }
+    step.push(id);
+    nodes += size;
+  }
+  if (step.length > 0) steps.push(step);
+  return steps;
+}
