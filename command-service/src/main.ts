@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConsoleLogger, Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
@@ -23,6 +24,8 @@ import { inProcessEngine } from './modeling/operations/in-process-engine.js';
 import { createSidecarEngine } from './modeling/operations/sidecar-engine.js';
 import { createProposalValidation } from './modeling/validation/proposal-validation.js';
 import { XsdValidatorClient } from './modeling/validation/xsd-validator.client.js';
+import { XsdValidatorSocketClient } from './modeling/validation/xsd-validator.socket-client.js';
+import type { XsdValidator } from './modeling/validation/xsd-validator.js';
 import { logger } from './observability/logger.js';
 import { serveMetrics } from './observability/metrics.js';
 import { PRESENCE_GRPC } from './presence/presence.grpc.js';
@@ -80,7 +83,21 @@ const presence = startPresence({
 });
 // An editor's token comes with every proposal: its signature is checked once, until it expires.
 const verify = rememberVerified((jwt) => verifyToken(jwt, { issuer: stack.oidc.issuer, audience: 'flowledger' }));
-const xsd = new XsdValidatorClient(stack.validator.address, config.protoDir);
+// validator-py's local socket when the stack config names one (it skips grpcio's thread hand-offs), else gRPC.
+const { socketPath } = stack.validator;
+const xsd: XsdValidator = socketPath
+  ? new XsdValidatorSocketClient({ path: socketPath, protoDir: config.protoDir })
+  : new XsdValidatorClient(stack.validator.address, config.protoDir);
+logger.info(
+  { transport: xsd.transport, endpoint: socketPath ?? stack.validator.address },
+  `XSD validator over ${socketPath ? `unix:${socketPath}` : `gRPC ${stack.validator.address}`}`,
+);
+if (socketPath && !existsSync(socketPath)) {
+  logger.warn(
+    { socket: socketPath },
+    'no validator socket yet: XSD calls fail (UNAVAILABLE) until validator-py serves it',
+  );
+}
 const sidecar =
   config.moddleMode === 'sidecar' ? createSidecarEngine(stack.moddle.address, config.protoDir) : undefined;
 const proposals: ProposeDependencies = {

@@ -9,14 +9,22 @@ export interface CallIds {
   traceparent?: string | undefined;
 }
 
-/** The ids as gRPC metadata, under the header names Envoy propagates (x-*, traceparent). */
+/** The ids under the header names Envoy propagates (x-*, traceparent); absent ones left out. */
+export function callHeaders(ids: CallIds | undefined): Record<string, string> {
+  if (!ids) return {};
+  const headers: Record<string, string> = {
+    'x-tenant-id': ids.tenantId,
+    'x-diagram-id': ids.diagramId,
+    'x-transaction-id': ids.transactionId,
+  };
+  if (ids.requestId) headers['x-request-id'] = ids.requestId;
+  if (ids.traceparent) headers['traceparent'] = ids.traceparent;
+  return headers;
+}
+
+/** The ids as gRPC metadata. */
 export function callMetadata(ids: CallIds | undefined): Metadata {
   const metadata = new Metadata();
-  if (!ids) return metadata;
-  metadata.set('x-tenant-id', ids.tenantId);
-  metadata.set('x-diagram-id', ids.diagramId);
-  metadata.set('x-transaction-id', ids.transactionId);
-  if (ids.requestId) metadata.set('x-request-id', ids.requestId);
-  if (ids.traceparent) metadata.set('traceparent', ids.traceparent);
+  for (const [key, value] of Object.entries(callHeaders(ids))) metadata.set(key, value);
   return metadata;
 }

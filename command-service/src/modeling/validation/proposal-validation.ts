@@ -2,13 +2,10 @@ import { xsdValidatorLatency } from '../../observability/metrics.js';
 import { lintDefinitions } from './bpmn-lint.js';
 import { lintConfigFor, type LintConfig } from './lint-config.js';
 import type { ValidationPort } from './validation-port.js';
-import type { XsdValidatorClient } from './xsd-validator.client.js';
+import type { XsdValidator } from './xsd-validator.js';
 
 /** XSD through validator-py, bpmnlint in-process with each tenant's rule configuration. */
-export function createProposalValidation(
-  xsd: XsdValidatorClient,
-  lintPerTenant: Record<string, LintConfig>,
-): ValidationPort {
+export function createProposalValidation(xsd: XsdValidator, lintPerTenant: Record<string, LintConfig>): ValidationPort {
   return {
     async xsd(xml, ids) {
       const verdict = await xsd.validate(xml, ids);
