@@ -26,6 +26,7 @@ const PARALLEL_FILES = 8;
  * throughout. The switch then sweeps what the rebuild did not write again and no live write
  * touched since it began (snapshots of a policy no longer in force, damaged leftovers), sets each
  * diagram's progress to the version the rebuild reached, and announces the snapshots it added.
+ * A rebuild that started a diagram from its latest snapshot keeps the snapshots up to it (`keep`).
  * An aborted rebuild leaves valid snapshots behind.
  */
 export async function beginSnapshotBuild(
@@ -38,10 +39,14 @@ export async function beginSnapshotBuild(
   const seen = new Map<string, { tenantId: string; diagramId: string; version: number }>();
 
   const writeBatch = async (changes: ProjectedChange[]) => {
-    for (const { event } of changes) {
+    // Up to the snapshot a diagram's rebuild started from, its snapshots stay as they are.
+    const kept = new Map<string, { tenantId: string; diagramId: string; version: number }>();
+    for (const { event, fromSnapshot } of changes) {
       const { tenantId, diagramId, version } = event;
       seen.set(`${tenantId}\u0000${diagramId}`, { tenantId, diagramId, version });
+      if (fromSnapshot) kept.set(`${tenantId}\u0000${diagramId}`, { tenantId, diagramId, version });
     }
+    await store.keep([...kept.values()]);
     const due = changes.filter(
       (c) =>
         c.xml !== undefined &&

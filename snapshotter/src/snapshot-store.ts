@@ -65,6 +65,11 @@ export interface SnapshotStore {
    */
   rewrite(snapshots: NewSnapshot[]): Promise<number>;
   /**
+   * Marks each diagram's snapshots up to a version as written now, so `sweep` keeps them: a
+   * rebuild that started the diagram from its latest snapshot replays only what follows it.
+   */
+  keep(upTo: { tenantId: string; diagramId: string; version: number }[]): Promise<void>;
+  /**
    * Deletes the rows of these tenants (undefined: all) last written before `writtenBefore` —
    * after a rebuild that began then, the snapshots it did not write again. Returns their archive paths.
    */
@@ -272,6 +277,16 @@ export function createSnapshotStore(pool: Pool): SnapshotStore {
         ],
       );
       return rows.filter((r) => r.unannounced).length;
+    },
+
+    async keep(upTo) {
+      if (upTo.length === 0) return;
+      await pool.query(
+        `UPDATE snapshots s SET written_at = now()
+         FROM unnest($1::text[], $2::text[], $3::bigint[]) AS k(tenant_id, diagram_id, version)
+         WHERE s.tenant_id = k.tenant_id AND s.diagram_id = k.diagram_id AND s.version <= k.version`,
+        [upTo.map((k) => k.tenantId), upTo.map((k) => k.diagramId), upTo.map((k) => k.version)],
+      );
     },
 
     async sweep(tenants, writtenBefore) {

@@ -18,7 +18,9 @@ import { verifyTenants } from './verify/verify.js';
 
 export const RECOVERY_USAGE = `  backup --tenant T --out DIR      logical backup of a tenant: topics, schemas, ledger, review and audit rows; gzip'd, manifest, SHA256SUMS
   restore --from DIR               into a stack without the tenant: checksums, schemas, topics, ledger, reviews, audit log
-  rebuild --read-model postgres|neo4j|snapshots|all [--tenant T]   reset and replay read models from the streams
+  rebuild --read-model postgres|neo4j|snapshots|all [--tenant T] [--from-scratch]
+                                   rebuild read models from the streams, each diagram from its latest snapshot
+                                   (--from-scratch: every event from version 1)
   verify [--tenant T]              replay every diagram, check hashes, snapshots, topic and read models; non-zero on mismatch`;
 
 export interface RecoveryContext {
@@ -36,6 +38,7 @@ export async function recoveryCommand(verb: string, args: string[], ctx: Recover
       out: { type: 'string' },
       from: { type: 'string' },
       'read-model': { type: 'string' },
+      'from-scratch': { type: 'boolean' },
       json: { type: 'boolean', default: false },
     },
     strict: true,
@@ -114,9 +117,16 @@ export async function recoveryCommand(verb: string, args: string[], ctx: Recover
       }
       case 'rebuild': {
         const names = parseReadModels(values['read-model']);
-        const report = await rebuildReadModels(names, values.tenant, { config: ctx.config, pool, progress });
+        const fromScratch = values['from-scratch'] === true;
+        const report = await rebuildReadModels(names, values.tenant, {
+          config: ctx.config,
+          pool,
+          progress,
+          fromScratch,
+        });
         print(
           `rebuilt ${names.join(', ')} for ${report.tenants.length} tenant(s): ${report.events} events of ${report.diagrams} diagrams ` +
+            `(${report.fromSnapshots} started from their latest snapshot, ${report.replayedEvents} events replayed) ` +
             `in ${report.seconds.toFixed(1)} s (${Math.round(report.eventsPerSecond)} events/s)`,
           report,
         );

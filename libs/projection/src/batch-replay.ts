@@ -1,30 +1,68 @@
-import type { Diagram } from '@flowledger/bpmn-operations';
+import { canonicalHash, type Diagram } from '@flowledger/bpmn-operations';
 import type { DiagramEvent } from '@flowledger/events';
-import { replayEvent, verifyState } from './diagram-replay.js';
+import { diagramFromXml, replayEvent, verifyState } from './diagram-replay.js';
 import type { ProjectedChange, Projection } from './projection.js';
 import { ProjectionError } from './projection-error.js';
-import type { LedgerSource } from './projection-sources.js';
+import type { LedgerSource, SnapshotSource } from './projection-sources.js';
 
 interface ReplayedDiagram {
   version: number;
   diagram: Diagram | undefined;
   /** The last event replayed but not yet checked against its hash. */
   unverified: DiagramEvent | undefined;
+  /** The snapshot the diagram started from: its version and the hash of its XML. */
+  start?: { version: number; hash: string };
 }
 
 /**
  * A rebuild's replay: events (in stream order, duplicates skipped, gaps filled from the ledger)
  * become per-projection change lists, handed over by `takeBatch`; `verifyPending` checks the
  * diagrams replayed without XML. State is kept across batches and across reading rounds.
+ *
+ * With `snapshots`, a diagram starts from its latest snapshot (DESIGN.md §6: "from the streams +
+ * latest snapshot"): the events up to the snapshot's version go to the projections as they come
+ * (`fromSnapshot`), without being replayed, and the snapshot must hash to what its version's event
+ * says; only the events after it are replayed. `finish` fails a diagram whose stream ended before
+ * its snapshot's version (a snapshot of another history: rebuild without snapshots).
  */
-export function createBatchReplay(projections: Projection[], ledger: LedgerSource) {
+export function createBatchReplay(projections: Projection[], ledger: LedgerSource, snapshots?: SnapshotSource) {
   const diagrams = new Map<string, ReplayedDiagram>();
   const unverified = new Set<ReplayedDiagram>();
   let batch: ProjectedChange[][] = projections.map(() => []);
   let pending = 0;
   let applied = 0;
+  let fromSnapshots = 0;
+  let replayed = 0;
+
+  const startFromSnapshot = async (state: ReplayedDiagram, event: DiagramEvent) => {
+    const snapshot = await snapshots?.latestSnapshot(event.tenantId, event.diagramId, Number.MAX_SAFE_INTEGER);
+    if (!snapshot) return;
+    state.diagram = await diagramFromXml(snapshot.xml);
+    state.start = { version: snapshot.version, hash: canonicalHash(snapshot.xml) };
+    fromSnapshots++;
+  };
+
+  /** An event up to the start snapshot: projected as it is, its diagram the snapshot's state. */
+  const passOn = (state: ReplayedDiagram, event: DiagramEvent) => {
+    if (event.version === state.start!.version && event.resultHash !== state.start!.hash) {
+      throw new ProjectionError(
+        'HASH_MISMATCH',
+        `${event.tenantId}/${event.diagramId}: the snapshot of v${event.version} hashes to ${state.start!.hash}, ` +
+          `the event says ${event.resultHash}; rebuild with --from-scratch`,
+        false,
+      );
+    }
+    state.version = event.version;
+    projections.forEach((p, i) => {
+      if (p.canHandle(event)) batch[i]!.push({ event, diagram: state.diagram!, fromSnapshot: true });
+    });
+    pending++;
+    applied++;
+  };
 
   const replayOne = async (state: ReplayedDiagram, event: DiagramEvent) => {
+    if (state.start && event.version <= state.start.version) return passOn(state, event);
+    replayed++;
     const wanted = projections.map((p) => p.canHandle(event));
     const needsXml = projections.some((p, i) => wanted[i] && (p.needsXml?.(event) ?? true));
     const { diagram, xml } = await replayEvent(state.diagram, event, { verify: needsXml });
@@ -46,7 +84,10 @@ export function createBatchReplay(projections: Projection[], ledger: LedgerSourc
     async add(event: DiagramEvent) {
       const key = `${event.tenantId}\u0000${event.diagramId}`;
       let state = diagrams.get(key);
-      if (!state) diagrams.set(key, (state = { version: 0, diagram: undefined, unverified: undefined }));
+      if (!state) {
+        diagrams.set(key, (state = { version: 0, diagram: undefined, unverified: undefined }));
+        await startFromSnapshot(state, event);
+      }
       if (event.version <= state.version) return; // a duplicate on the topic
       if (event.version > state.version + 1) {
         const missing = await ledger.readEvents(event.tenantId, event.diagramId, state.version + 1, event.version - 1);
@@ -73,6 +114,20 @@ export function createBatchReplay(projections: Projection[], ledger: LedgerSourc
       }
       unverified.clear();
     },
+    /** The last check before a switch: `verifyPending`, and every diagram reached its start snapshot. */
+    async finish(): Promise<void> {
+      await this.verifyPending();
+      for (const [key, state] of diagrams) {
+        if (state.start && state.version < state.start.version) {
+          throw new ProjectionError(
+            'STATE_UNAVAILABLE',
+            `${key.replace('\u0000', '/')}: the stream ends at v${state.version}, before its latest snapshot ` +
+              `v${state.start.version} (a snapshot of another history?); rebuild with --from-scratch`,
+            false,
+          );
+        }
+      }
+    },
     /** Hands the replayed changes over (not yet checked: `verifyPending`). */
     takeBatch(): ProjectedChange[][] {
       const taken = batch;
@@ -88,6 +143,13 @@ export function createBatchReplay(projections: Projection[], ledger: LedgerSourc
     },
     get diagrams() {
       return diagrams.size;
+    },
+    /** Diagrams started from a snapshot, and events replayed one by one (the rest were passed on). */
+    get fromSnapshots() {
+      return fromSnapshots;
+    },
+    get replayed() {
+      return replayed;
     },
   };
 }

@@ -3,7 +3,7 @@ import type { DiagramEvent } from '@flowledger/events';
 import { createBatchReplay } from './batch-replay.js';
 import { twoVersions } from './diagram-events.fixture.js';
 import type { Projection } from './projection.js';
-import type { LedgerSource } from './projection-sources.js';
+import type { LedgerSource, SnapshotSource } from './projection-sources.js';
 
 // A rebuild checks the hashes of diagrams replayed without XML once per reading round
 // (`verifyPending`), not per batch: batches go to builds that serve only after the check.
@@ -44,5 +44,42 @@ describe('a rebuild’s batch replay', () => {
     // Checked and cleared: a later wrong event of the same diagram is caught by the next round only.
     await replay.add({ ...changed, version: 3, baseVersion: 2, resultHash: '0'.repeat(64) });
     await expect(replay.verifyPending()).rejects.toMatchObject({ code: 'HASH_MISMATCH' });
+  });
+});
+
+describe('a rebuild’s batch replay from the latest snapshots', () => {
+  const at = (version: number, xml: string): SnapshotSource => ({
+    latestSnapshot: async () => ({ version, xml }),
+  });
+
+  it('passes the events up to the snapshot on unreplayed and replays the rest', async () => {
+    const { created, changed, xml1 } = await twoVersions();
+    const replay = createBatchReplay([graphLike()], noLedger, at(1, xml1));
+    await replay.add(created);
+    await replay.add(changed);
+
+    const [batch] = replay.takeBatch();
+
+    expect(batch!.map((c) => [c.event.version, c.fromSnapshot ?? false])).toEqual([
+      [1, true],
+      [2, false],
+    ]);
+    expect([replay.fromSnapshots, replay.replayed, replay.applied]).toEqual([1, 1, 2]);
+    await expect(replay.finish()).resolves.toBeUndefined();
+  });
+
+  it('refuses a snapshot that does not hash to its version’s event', async () => {
+    const { created, xml2 } = await twoVersions();
+    const replay = createBatchReplay([graphLike()], noLedger, at(1, xml2));
+
+    await expect(replay.add(created)).rejects.toMatchObject({ code: 'HASH_MISMATCH' });
+  });
+
+  it('fails at the end when the stream stopped short of the snapshot', async () => {
+    const { created, xml2 } = await twoVersions();
+    const replay = createBatchReplay([graphLike()], noLedger, at(2, xml2));
+    await replay.add(created);
+
+    await expect(replay.finish()).rejects.toMatchObject({ code: 'STATE_UNAVAILABLE' });
   });
 });

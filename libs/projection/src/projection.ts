@@ -40,6 +40,13 @@ export interface ProjectedChange {
    */
   diagram: Diagram;
   /**
+   * Set by a rebuild that started the diagram from its latest snapshot, on the events up to the
+   * snapshot's version: they were not replayed one by one, so `diagram` is already in the
+   * snapshot's state (ahead of this event) and there is no `xml`. Sinks take history from them as
+   * from any change; a later change of the same rebuild always brings the diagram's state.
+   */
+  fromSnapshot?: boolean;
+  /**
    * Its canonical XML (what `resultHash` is the hash of; checked before the sink sees it).
    * Present whenever the projection's `needsXml` returned true (or it has none).
    */

@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import type { StackConfig } from '@flowledger/config';
 import { createLedger } from '@flowledger/ledger';
-import { rebuildProjections, type RebuildReport } from '@flowledger/projection';
+import { rebuildProjections, type RebuildReport, type SnapshotSource } from '@flowledger/projection';
 import type { Progress } from '../progress-bars.js';
 import { openReadModel, type OpenReadModel, type ReadModelName } from '../read-models.js';
 
@@ -9,13 +9,17 @@ export interface RebuildDependencies {
   config: StackConfig;
   pool: pg.Pool;
   progress: Progress;
+  /** Replay every event from version 1 instead of starting each diagram from its latest snapshot. */
+  fromScratch?: boolean;
 }
 
 /**
- * `rebuild`: resets the chosen read models (all tenants, or one) and replays them together from
- * the streams (libs/projection `rebuildProjections`: each event decoded and replayed once, hashes
- * checked, gaps filled from the ledger). Every read model must open first: a missing one stops
- * the rebuild before anything is reset.
+ * `rebuild`: rebuilds the chosen read models (all tenants, or one) together from the streams and
+ * the latest snapshots (libs/projection `rebuildProjections`: each event decoded once, each
+ * diagram started from its latest snapshot — checked against its event's hash — and only the
+ * events after it replayed, hashes checked, gaps filled from the ledger). `fromScratch` replays
+ * every event instead: for snapshots that are suspect or of another history. Every read model
+ * must open first: a missing one stops the rebuild before anything is touched.
  */
 export async function rebuildReadModels(
   names: ReadModelName[],
@@ -34,6 +38,7 @@ export async function rebuildReadModels(
       brokers: deps.config.kafka.brokers,
       registryUrl: deps.config.schemaRegistry.url,
       ledger: createLedger({ pool: deps.pool }),
+      snapshots: deps.fromScratch ? undefined : await snapshotsIn(deps.pool),
       tenants: tenant ? [tenant] : undefined,
       onProgress: ({ done, total }) => {
         step.setTotal(total);
@@ -46,4 +51,17 @@ export async function rebuildReadModels(
   } finally {
     for (const o of opened) await o.close().catch(() => undefined);
   }
+}
+
+/** The snapshotter's store as where diagrams start; no table yet (the snapshotter never ran): none. */
+async function snapshotsIn(pool: pg.Pool): Promise<SnapshotSource> {
+  const { createSnapshotSource, createSnapshotStore } = await import('@flowledger/snapshotter');
+  const source = createSnapshotSource(createSnapshotStore(pool));
+  return {
+    latestSnapshot: (tenantId, diagramId, atOrBefore) =>
+      source.latestSnapshot(tenantId, diagramId, atOrBefore).catch((error: unknown) => {
+        if ((error as { code?: string }).code === '42P01') return undefined; // undefined_table
+        throw error;
+      }),
+  };
 }
