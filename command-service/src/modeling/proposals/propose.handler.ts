@@ -12,7 +12,7 @@ import {
   xsdErrors,
 } from '../../observability/metrics.js';
 import { DiagramWorkspace, type WorkspaceEntry } from '../diagram-workspace.js';
-import { LedgerConflict, type LedgerEntry, type LedgerPort } from '../ledger-port.js';
+import { compressResult, LedgerConflict, type LedgerEntry, type LedgerPort } from '../ledger-port.js';
 import { Rejection, type Violation } from '../rejection.js';
 import type { ModelingSettings } from '../modeling-settings.js';
 import { checkProposalLimits } from './proposal-limits.js';
@@ -138,6 +138,8 @@ async function proposeUnmeasured(
       };
       const change = await deps.engine.apply(entry, command.operations, { version, limits: settings.limits, ids });
       const { xml, model } = change;
+      // The ledger's gzip of the result runs on libuv's pool meanwhile (dropped on a rejection).
+      const xmlGzip = compressResult(xml);
       // XSD (validator-py, another process) and bpmnlint (this process) are independent: lint
       // the model while the validator reads the XML. The XSD verdict still decides first.
       const xsdRun = timed('xsd', () => deps.validation.xsd(xml, ids));
@@ -190,7 +192,7 @@ async function proposeUnmeasured(
       try {
         await ledger.appendAndPublish(
           { event, lintWarnings: lint.warnings, traceparent: caller.traceparent },
-          xml,
+          xmlGzip,
           () => {
             stepDone();
             stepDone = stepLatency.startTimer({ step: 'kafka' });

@@ -1,5 +1,5 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { createWriteStream, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../../../tests/support/service-process.js';
@@ -81,6 +81,7 @@ describe('the socket client when the validator is not there', () => {
 
       // when the validator hangs: the call ends at its deadline, not later
       validator.kill('SIGSTOP');
+      await allThreadsStopped(validator.pid!);
       const hung = await failure(xsd.validate(valid));
       expect(hung.error.code).toBe('DEADLINE_EXCEEDED');
       expect(hung.ms).toBeGreaterThanOrEqual(750);
@@ -164,6 +165,17 @@ sys.exit("the new validator did not listen within 30 s")
   });
   if (run.status !== 0) throw new Error(`restart failed: ${run.stderr}`);
   return Number(run.stdout.trim());
+}
+
+/** Signals arrive asynchronously: waits until every thread of `pid` is stopped (state T). */
+async function allThreadsStopped(pid: number): Promise<void> {
+  const stateOf = (task: string) =>
+    readFileSync(join('/proc', String(pid), 'task', task, 'stat'), 'utf8').split(') ')[1]![0];
+  for (const until = Date.now() + 5_000; Date.now() < until;) {
+    if (readdirSync(join('/proc', String(pid), 'task')).every((task) => stateOf(task) === 'T')) return;
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  throw new Error(`validator ${pid} did not stop within 5 s of SIGSTOP`);
 }
 
 function logPath(): string {
