@@ -143,8 +143,8 @@ async function proposeUnmeasured(
       // XSD (validator-py, another process) and bpmnlint (this process) are independent: lint
       // the model while the validator reads the XML. The XSD verdict still decides first.
       const xsdRun = timed('xsd', () => deps.validation.xsd(xml, ids));
-      // The gRPC client writes the request on a later turn of the event loop: let it go out
-      // before lint holds the loop (~1 ms at 10 KB), or the validator only starts after lint.
+      // The gRPC client writes the request on a later turn of the event loop (the socket client
+      // at once): let it go out before lint holds the loop, or the validator starts after lint.
       await new Promise((resolve) => setImmediate(resolve));
       const base = entry.lint && { memo: entry.lint, operations: change.resolved };
       const lintRun = timed('lint', () => deps.validation.lint(caller.tenantId, model.definitions, base));
