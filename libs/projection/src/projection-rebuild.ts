@@ -138,7 +138,10 @@ export async function rebuildProjections(options: RebuildOptions): Promise<Rebui
     for (const build of builds) await build?.freeze();
     await read(await rounds.next());
     await replay.finish();
-    for (const build of builds) await build?.switchOver();
+    // Independent stores switch side by side; each waits for its own switch to end before any abort.
+    const switched = await Promise.allSettled(builds.map((build) => build?.switchOver()));
+    const failed = switched.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed) throw failed.reason;
     if (!options.tenants) for (const p of projections) await p.sink.activate?.();
     await options.onPhase?.('switched');
 
