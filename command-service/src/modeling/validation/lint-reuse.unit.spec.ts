@@ -1,23 +1,16 @@
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import type { Operation } from '@flowledger/bpmn-operations';
+import { randomProposal } from '@flowledger/bpmn-operations/test-support/random-operations';
 import {
-  applyOperations,
-  DEFAULT_OPERATION_LIMITS,
-  OperationError,
-  parseDiagram,
-  serializeDiagram,
-  type Operation,
-} from '@flowledger/bpmn-operations';
-import { operationsOf, randomProposal } from '@flowledger/bpmn-operations/test-support/random-operations';
+  miwgModels as models,
+  playSession,
+  readMiwgModel as read,
+} from '@flowledger/bpmn-operations/test-support/random-sessions';
 import { lintDefinitions, type LintMemo } from './bpmn-lint.js';
 import { DEFAULT_LINT_CONFIG, type LintConfig } from './lint-config.js';
 import { isLayoutOnly, reusableRules } from './lint-reuse.js';
 
-const fixtures = join(import.meta.dirname, '..', '..', '..', '..', 'tests', 'fixtures', 'miwg-reference');
-const models = readdirSync(fixtures).filter((f) => f.endsWith('.bpmn'));
-const read = (file: string) => readFileSync(join(fixtures, file), 'utf8');
 const move: Operation = { kind: 'moveElements', elementIds: ['a'], delta: { x: 10, y: 0 }, newParentId: '' };
 const rename: Operation = { kind: 'updateProperties', elementId: 'a', properties: { name: 'x' } };
 
@@ -51,26 +44,21 @@ describe('lint from the previous version', () => {
           fc.constantFrom(...models),
           fc.array(randomProposal, { minLength: 1, maxLength: 12 }),
           async (model, proposals) => {
-            let diagram = await parseDiagram(read(model));
-            let xml = await serializeDiagram(diagram);
-            let memo: LintMemo = (await lintDefinitions(diagram.definitions, config)).memo;
-            for (const [i, steps] of proposals.entries()) {
-              const operations = operationsOf(steps, diagram);
-              if (operations.length === 0) continue;
-              try {
-                await applyOperations(diagram, operations, { version: i + 2, limits: DEFAULT_OPERATION_LIMITS });
-              } catch (error) {
-                if (!(error instanceof OperationError)) throw error;
-                diagram = await parseDiagram(xml); // the version before, as after a refusal
-                continue;
-              }
-              xml = await serializeDiagram(diagram);
-              const full = await lintDefinitions(diagram.definitions, config);
-              const incremental = await lintDefinitions(diagram.definitions, config, { memo, operations });
-              if (isLayoutOnly(operations)) reused++;
-              expect(incremental, `${model} after ${JSON.stringify(operations)}`).toEqual(full);
-              memo = incremental.memo;
-            }
+            let memo: LintMemo | undefined;
+            await playSession(
+              read(model),
+              proposals,
+              async ({ operations, diagram }) => {
+                const full = await lintDefinitions(diagram.definitions, config);
+                const incremental = await lintDefinitions(diagram.definitions, config, { memo: memo!, operations });
+                if (isLayoutOnly(operations)) reused++;
+                expect(incremental, `${model} after ${JSON.stringify(operations)}`).toEqual(full);
+                memo = incremental.memo;
+              },
+              async (diagram) => {
+                memo = (await lintDefinitions(diagram.definitions, config)).memo;
+              },
+            );
           },
         ),
         { numRuns: 60, seed: 7 },

@@ -1,5 +1,5 @@
-import { requireElement, type ApplyState } from '../apply-state.js';
-import { childrenOf } from '../model/children.js';
+import { requireElement, unregister, type ApplyState } from '../apply-state.js';
+import { childrenOf, subtreeOf } from '../model/children.js';
 import { collaborationItems, flowContainerOf, lanesOf } from '../model/containers.js';
 import { replaceIn } from '../model/element-lists.js';
 import { isConcreteBpmnType, moddle, typeIsA, type ModdleElement } from '../model/moddle.js';
@@ -18,7 +18,9 @@ export function replaceElement(state: ApplyState, op: ReplaceElement): ReplaceEl
   const old = requireElement(state, op.elementId);
   if (old.$type !== op.newType) {
     checkCompatible(state, old, op.newType);
-    swap(state, old, copyAs(old, op.newType));
+    const replacement = copyAs(old, op.newType);
+    swap(state, old, replacement);
+    dropLeftBehind(state, old, replacement);
   }
   state.touched.add(old.id as string);
   return { ...op, elementId: old.id as string };
@@ -65,6 +67,33 @@ function copyAs(old: ModdleElement, newType: string): ModdleElement {
   Object.assign(replacement.$attrs, old.$attrs);
   replacement.$parent = old.$parent;
   return replacement;
+}
+
+/**
+ * What `old` contained and the new type has no property for (an event's dataOutputs when it
+ * becomes a task, a task's ioSpecification when it becomes an event) leaves the indexes, and the
+ * replacement's data associations let go of it: a reference to an element that is not in the
+ * document would be written to the XML and lost when it is read again, so the diagram would not
+ * survive its own round trip (a replica replaying the events and a process starting from the XML
+ * would then disagree). An association left without its required target goes with it.
+ */
+function dropLeftBehind(state: ApplyState, old: ModdleElement, replacement: ModdleElement): void {
+  const kept = new Set(subtreeOf(replacement));
+  const gone = new Set(subtreeOf(old).filter((e) => e !== old && !kept.has(e)));
+  if (gone.size === 0) return;
+  for (const e of gone) unregister(state, e);
+  for (const property of ['dataInputAssociations', 'dataOutputAssociations']) {
+    const associations = replacement[property] as ModdleElement[] | undefined;
+    if (!associations) continue;
+    for (const a of [...associations]) {
+      if (a.sourceRef) a.sourceRef = (a.sourceRef as ModdleElement[]).filter((r) => !gone.has(r));
+      if (a.targetRef && gone.has(a.targetRef as ModdleElement)) {
+        associations.splice(associations.indexOf(a), 1);
+        unregister(state, a);
+      }
+    }
+  }
+  markChanged(replacement);
 }
 
 /** Puts `replacement` everywhere `old` was: its container, the index, its DI and every reference to it. */

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { parseDiagram, serializeDiagram } from '../diagram.js';
 import { apply, element, givenDiagram, ids, reread, rejectionOf, shapeBounds } from './diagram-fixtures.js';
 
 const replace = (elementId: string, newType: string) => ({ kind: 'replaceElement' as const, elementId, newType });
@@ -69,5 +70,35 @@ describe('replaceElement', () => {
     const error = await rejectionOf(await givenDiagram('process'), [operation]);
     expect(error.code).toBe('INVALID_OPERATION');
     expect(error.message).toContain(message);
+  });
+
+  it('drops what the new type cannot hold and the references to it, so the XML reads back the same', async () => {
+    // given a start event with a data output, written to a data object by its association
+    const diagram = await parseDiagram(`<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" id="D" targetNamespace="urn:t">
+  <bpmn:process id="P">
+    <bpmn:startEvent id="Start">
+      <bpmn:dataOutput id="Out" />
+      <bpmn:dataOutputAssociation id="A">
+        <bpmn:sourceRef>Out</bpmn:sourceRef>
+        <bpmn:targetRef>Ref</bpmn:targetRef>
+      </bpmn:dataOutputAssociation>
+    </bpmn:startEvent>
+    <bpmn:dataObjectReference id="Ref" dataObjectRef="Obj" />
+    <bpmn:dataObject id="Obj" />
+  </bpmn:process>
+</bpmn:definitions>`);
+
+    // when it becomes a task (a task keeps data in an ioSpecification, not in dataOutputs)
+    await apply(diagram, [replace('Start', 'bpmn:Task')]);
+
+    // then the output is gone from the index and the association, which still writes to the object
+    expect(diagram.elementsById.has('Out')).toBe(false);
+    const association = element(diagram, 'A');
+    expect(ids(association.sourceRef)).toEqual([]);
+    expect(association.targetRef).toBe(element(diagram, 'Ref'));
+    const xml = await serializeDiagram(diagram);
+    expect(await serializeDiagram(await parseDiagram(xml))).toBe(xml);
+    await reread(diagram);
   });
 });

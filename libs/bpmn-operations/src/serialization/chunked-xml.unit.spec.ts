@@ -1,17 +1,10 @@
-import { readdirSync, readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { applyOperations } from '../apply-operations.js';
 import { parseDiagram, serializeDiagram, type Diagram } from '../diagram.js';
 import { moddle } from '../model/moddle.js';
-import { OperationError } from '../operation-error.js';
-import { DEFAULT_OPERATION_LIMITS } from '../operation-limits.js';
-import { operationsOf, randomProposal } from '../test-support/random-operations.js';
+import { randomProposal } from '../test-support/random-operations.js';
+import { miwgModels as models, playSession, readMiwgModel as read } from '../test-support/random-sessions.js';
 import { CHECK_EVERY, onSerializationMismatch, type MismatchHandler } from './self-check.js';
-
-const MIWG = new URL('../../../../tests/fixtures/miwg-reference/', import.meta.url);
-const models = readdirSync(MIWG).filter((f) => f.endsWith('.bpmn'));
-const read = (file: string) => readFileSync(new URL(file, MIWG), 'utf8');
 
 /** moddle's own serialization of the whole model: what serializeDiagram must equal. */
 const whole = async (diagram: Diagram) => (await moddle.toXML(diagram.definitions, { format: true })).xml;
@@ -34,23 +27,9 @@ describe('serializeDiagram writes only what changed, and exactly what moddle wri
         fc.constantFrom(...models),
         fc.array(randomProposal, { minLength: 1, maxLength: 12 }),
         async (model, proposals) => {
-          let diagram = await parseDiagram(read(model));
-          let xml = await serializeDiagram(diagram);
-          for (const [i, steps] of proposals.entries()) {
-            const operations = operationsOf(steps, diagram);
-            if (operations.length === 0) continue;
-            try {
-              await applyOperations(diagram, operations, { version: i + 2, limits: DEFAULT_OPERATION_LIMITS });
-            } catch (error) {
-              if (!(error instanceof OperationError)) throw error;
-              // A refused proposal leaves the model half changed: the system starts again from the XML.
-              diagram = await parseDiagram(xml);
-              continue;
-            }
-            applied++;
-            xml = await serializeDiagram(diagram);
+          applied += await playSession(read(model), proposals, async ({ operations, diagram, xml }) => {
             expect(xml, `${model} after ${JSON.stringify(operations)}`).toBe(await whole(diagram));
-          }
+          });
         },
       ),
       { numRuns: 150, seed: 42 },
