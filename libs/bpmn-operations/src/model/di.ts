@@ -6,6 +6,7 @@ import { participantOf, rootProcess } from './containers.js';
 import { subtreeOf } from './children.js';
 import { addTo, removeFrom } from './element-lists.js';
 import { moddle, type ModdleElement } from './moddle.js';
+import { markChanged } from '../serialization/chunk-cache.js';
 
 /** Types whose shape is drawn expanded (children on the same plane) when created here. */
 const EXPANDED_TYPES = ['bpmn:SubProcess', 'bpmn:Participant', 'bpmn:Lane'];
@@ -41,7 +42,16 @@ export function addEdgeDi(state: ApplyState, element: ModdleElement, waypoints: 
 export function removeDi(state: ApplyState, element: ModdleElement): void {
   const di = state.diagram.diByElementId.get(element.id as string);
   if (!di) return;
-  removeFrom(di.$parent, 'planeElement', di);
+  const plane = di.$parent;
+  removeFrom(plane, 'planeElement', di);
+  // An edge drawn from or to it lets go (both ends are optional): a reference to DI no longer in
+  // the document would be written, then lost when the XML is read again.
+  for (const edge of (plane?.planeElement ?? []) as ModdleElement[]) {
+    if (edge.sourceElement !== di && edge.targetElement !== di) continue;
+    if (edge.sourceElement === di) delete edge.sourceElement;
+    if (edge.targetElement === di) delete edge.targetElement;
+    markChanged(edge);
+  }
   // A label may carry an id of its own.
   for (const e of subtreeOf(di)) unregister(state, e);
   state.diagram.diByElementId.delete(element.id as string);

@@ -25,7 +25,8 @@ const CONTAINMENT_LISTS = [
  * Deletes elements with their DI and what cannot live without them: the flows and associations
  * attached to them, boundary events on a deleted activity, everything inside a deleted
  * sub-process, a deleted pool's process (unless another pool shows it), nested lanes of a deleted
- * lane (its flow nodes stay), and every lane's reference to a deleted flow node.
+ * lane (its flow nodes stay), a deleted data object's references, every lane's reference to a
+ * deleted flow node, and every DI edge's end at deleted DI.
  */
 export function deleteElements(state: ApplyState, op: DeleteElements): DeleteElements {
   if (op.elementIds.length === 0)
@@ -80,6 +81,10 @@ function collect(state: ApplyState, element: ModdleElement, doomed: Set<ModdleEl
         (activity.dataInputAssociations as ModdleElement[] | undefined)?.filter((a) => a.sourceRef?.includes(element)),
       );
     }
+  }
+  // A data object's references show it in the diagram: they go with it (and their associations).
+  if (element.$instanceOf('bpmn:DataObject') && container) {
+    add((container.flowElements as ModdleElement[]).filter((e) => e.dataObjectRef === element));
   }
   if (element.$instanceOf('bpmn:FlowElementsContainer')) collectContent(state, element, doomed);
   if (element.$instanceOf('bpmn:Participant') && element.processRef) {

@@ -155,4 +155,32 @@ describe('deleteElements', () => {
     expect(error.code).toBe('INVALID_OPERATION');
     expect(error.message).toContain(message);
   });
+
+  it('deletes a data object with its references, and lets DI edges go of the shapes it removes', async () => {
+    // given a data object shown by a reference, and a DI edge (of no element) drawn from that shape
+    const diagram = await parseDiagram(`<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:bpmndi="http://www.omg.org/spec/BPMN/20100524/DI" xmlns:dc="http://www.omg.org/spec/DD/20100524/DC" xmlns:di="http://www.omg.org/spec/DD/20100524/DI" id="D" targetNamespace="urn:t">
+  <bpmn:process id="P">
+    <bpmn:task id="T" />
+    <bpmn:dataObjectReference id="Ref" dataObjectRef="Obj" />
+    <bpmn:dataObject id="Obj" />
+  </bpmn:process>
+  <bpmndi:BPMNDiagram id="Dia"><bpmndi:BPMNPlane id="Plane" bpmnElement="P">
+    <bpmndi:BPMNShape id="T_di" bpmnElement="T"><dc:Bounds x="0" y="0" width="100" height="80" /></bpmndi:BPMNShape>
+    <bpmndi:BPMNShape id="Ref_di" bpmnElement="Ref"><dc:Bounds x="200" y="0" width="36" height="50" /></bpmndi:BPMNShape>
+    <bpmndi:BPMNEdge id="Line" sourceElement="Ref_di" targetElement="T_di"><di:waypoint x="200" y="25" /><di:waypoint x="100" y="40" /></bpmndi:BPMNEdge>
+  </bpmndi:BPMNPlane></bpmndi:BPMNDiagram>
+</bpmn:definitions>`);
+
+    // when
+    await apply(diagram, [remove('Obj')]);
+
+    // then the reference and its shape are gone; the edge stays, drawn to the task only
+    expect(['Obj', 'Ref', 'Ref_di'].filter((id) => diagram.elementsById.has(id))).toEqual([]);
+    const line = element(diagram, 'Line');
+    expect([line.sourceElement, line.targetElement?.id]).toEqual([undefined, 'T_di']);
+    const xml = await serializeDiagram(diagram);
+    expect(await serializeDiagram(await parseDiagram(xml))).toBe(xml);
+    await reread(diagram);
+  });
 });

@@ -1,6 +1,7 @@
 import { requireElement, unregister, type ApplyState } from '../apply-state.js';
 import { childrenOf, subtreeOf } from '../model/children.js';
 import { collaborationItems, flowContainerOf, lanesOf } from '../model/containers.js';
+import { removeDi } from '../model/di.js';
 import { replaceIn } from '../model/element-lists.js';
 import { isConcreteBpmnType, moddle, typeIsA, type ModdleElement } from '../model/moddle.js';
 import type { ReplaceElement } from '../operation.js';
@@ -71,7 +72,8 @@ function copyAs(old: ModdleElement, newType: string): ModdleElement {
 
 /**
  * What `old` contained and the new type has no property for (an event's dataOutputs when it
- * becomes a task, a task's ioSpecification when it becomes an event) leaves the indexes, and the
+ * becomes a task, a task's data associations when it becomes a gateway) leaves the indexes with
+ * its DI, and the
  * replacement's data associations let go of it: a reference to an element that is not in the
  * document would be written to the XML and lost when it is read again, so the diagram would not
  * survive its own round trip (a replica replaying the events and a process starting from the XML
@@ -81,7 +83,10 @@ function dropLeftBehind(state: ApplyState, old: ModdleElement, replacement: Modd
   const kept = new Set(subtreeOf(replacement));
   const gone = new Set(subtreeOf(old).filter((e) => e !== old && !kept.has(e)));
   if (gone.size === 0) return;
-  for (const e of gone) unregister(state, e);
+  for (const e of gone) {
+    removeDi(state, e);
+    unregister(state, e);
+  }
   for (const property of ['dataInputAssociations', 'dataOutputAssociations']) {
     const associations = replacement[property] as ModdleElement[] | undefined;
     if (!associations) continue;
