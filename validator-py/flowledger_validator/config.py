@@ -28,6 +28,9 @@ class ValidatorConfig:
     log_level: str
     # The local fast path (socket_adapter.py); None = gRPC only.
     socket_path: Path | None = None
+    # Connections the socket serves at once, and how long it waits for the next byte of a frame.
+    socket_max_connections: int = 64
+    socket_frame_timeout_seconds: int = 10
 
     @property
     def max_message_bytes(self) -> int:
@@ -52,6 +55,10 @@ def load_config(env: Mapping[str, str] = os.environ) -> ValidatorConfig:
         metrics_port=_port(env, "FLOWLEDGER_VALIDATOR_METRICS_PORT", 9465),
         log_level=_log_level(env, "FLOWLEDGER_VALIDATOR_LOG_LEVEL", "INFO"),
         socket_path=_socket_path(env, "FLOWLEDGER_VALIDATOR_SOCKET"),
+        socket_max_connections=_positive_int(env, "FLOWLEDGER_VALIDATOR_SOCKET_MAX_CONNECTIONS", 64),
+        socket_frame_timeout_seconds=_positive_int(
+            env, "FLOWLEDGER_VALIDATOR_SOCKET_FRAME_TIMEOUT_SECONDS", 10
+        ),
     )
 
 

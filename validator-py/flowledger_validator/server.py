@@ -83,7 +83,13 @@ def start_socket_listener(config: ValidatorConfig, validate: ValidateCall) -> So
         return None
     from flowledger_validator.socket_adapter import SocketListener
 
-    return SocketListener(config.socket_path, validate, config.max_message_bytes)
+    return SocketListener(
+        config.socket_path,
+        validate,
+        config.max_message_bytes,
+        max_connections=config.socket_max_connections,
+        frame_timeout_seconds=config.socket_frame_timeout_seconds,
+    )
 
 
 def build_server(

@@ -44,12 +44,19 @@ class SocketPathError(RuntimeError):
 class SocketListener:
     """Serves ValidateCall on a Unix socket from a thread of its own until stop()."""
 
-    def __init__(self, path: Path, validate: ValidateCall, max_frame_bytes: int) -> None:
+    def __init__(
+        self,
+        path: Path,
+        validate: ValidateCall,
+        max_frame_bytes: int,
+        max_connections: int = 64,
+        frame_timeout_seconds: float = 10,
+    ) -> None:
         self.path = path
         _clear_stale_socket(path)
         # Only this user may validate: the directory is ours when we create it, the socket 0600.
         path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-        self._server = _Server(path, validate, max_frame_bytes)
+        self._server = _Server(path, validate, max_frame_bytes, max_connections, frame_timeout_seconds)
         self._inode = os.lstat(path).st_ino
         self._thread = threading.Thread(
             target=self._server.serve_forever, name="validator-socket", daemon=True
@@ -73,9 +80,18 @@ class _Server(socketserver.ThreadingUnixStreamServer):
     daemon_threads = True
     request_queue_size = 64
 
-    def __init__(self, path: Path, validate: ValidateCall, max_frame_bytes: int) -> None:
+    def __init__(
+        self,
+        path: Path,
+        validate: ValidateCall,
+        max_frame_bytes: int,
+        max_connections: int,
+        frame_timeout_seconds: float,
+    ) -> None:
         self.validate = validate
         self.max_frame_bytes = max_frame_bytes
+        self.max_connections = max_connections
+        self.frame_timeout_seconds = frame_timeout_seconds
         self._connections: set[socket.socket] = set()
         self._connections_lock = threading.Lock()
         super().__init__(str(path), _Connection)
@@ -88,9 +104,11 @@ class _Server(socketserver.ThreadingUnixStreamServer):
         finally:
             os.umask(previous)
 
-    def track(self, connection: socket.socket, open_: bool) -> None:
+    def track(self, connection: socket.socket, open_: bool) -> int:
+        """Adds or drops a connection; returns how many are open then."""
         with self._connections_lock:
             (self._connections.add if open_ else self._connections.discard)(connection)
+            return len(self._connections)
 
     def close_connections(self) -> None:
         # SHUT_RD: a connection waiting for its next request reads EOF and ends; one in the
@@ -111,7 +129,7 @@ class _Connection(socketserver.StreamRequestHandler):
 
     def setup(self) -> None:
         super().setup()
-        self.server.track(self.connection, True)
+        self.open_connections = self.server.track(self.connection, True)
 
     def finish(self) -> None:
         self.server.track(self.connection, False)
@@ -119,6 +137,12 @@ class _Connection(socketserver.StreamRequestHandler):
 
     def handle(self) -> None:
         try:
+            if self.open_connections > self.server.max_connections:
+                raise FrameError(
+                    Status.RESOURCE_EXHAUSTED,
+                    f"RESOURCE_EXHAUSTED: connections {self.open_connections} > max "
+                    f"{self.server.max_connections} (FLOWLEDGER_VALIDATOR_SOCKET_MAX_CONNECTIONS)",
+                )
             while self._serve_one():
                 pass
         except FrameError as refused:
@@ -133,7 +157,18 @@ class _Connection(socketserver.StreamRequestHandler):
             return False
         (length,) = LENGTH.unpack(head)
         check_frame_length(length, self.server.max_frame_bytes)
-        body = self.rfile.read(length)
+        # A frame begun must go on arriving: a client that stops mid-frame does not hold a thread.
+        self.connection.settimeout(self.server.frame_timeout_seconds)
+        try:
+            body = self.rfile.read(length)
+        except TimeoutError:
+            raise FrameError(
+                Status.DEADLINE_EXCEEDED,
+                f"DEADLINE_EXCEEDED: no byte of a {length}-byte frame for "
+                f"{self.server.frame_timeout_seconds} s (FLOWLEDGER_VALIDATOR_SOCKET_FRAME_TIMEOUT_SECONDS)",
+            ) from None
+        finally:
+            self.connection.settimeout(None)
         if len(body) < length:
             return False
         metadata, message = split_request(body)

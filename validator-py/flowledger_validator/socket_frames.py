@@ -26,6 +26,7 @@ class Status(IntEnum):
 
     OK = 0
     INVALID_ARGUMENT = 3
+    DEADLINE_EXCEEDED = 4
     RESOURCE_EXHAUSTED = 8
     INTERNAL = 13
 

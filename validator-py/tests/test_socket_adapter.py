@@ -11,6 +11,7 @@ import subprocess
 import sys
 import tempfile
 import threading
+import time
 from pathlib import Path
 from typing import Iterator
 
@@ -24,7 +25,7 @@ pytestmark = pytest.mark.integration
 
 LOG_NAME = "validator-socket-tests.log"
 MAX_FRAME = 2 * 5 * MIB + MIB  # 2 × the default FLOWLEDGER_VALIDATOR_MAX_XML_BYTES + 1 MiB
-RESOURCE_EXHAUSTED, INVALID_ARGUMENT = 8, 3
+RESOURCE_EXHAUSTED, INVALID_ARGUMENT, DEADLINE_EXCEEDED = 8, 3, 4
 SMALL = (MIWG_DIR / "C.9.1.bpmn").read_bytes()
 
 
@@ -209,3 +210,55 @@ def test_a_socket_another_server_answers_on_stops_the_start(socket_dir: Path) ->
         assert exited.returncode != 0
         assert f"{path}: another server answers on it" in exited.stderr.decode()
         assert path.exists()
+
+
+@pytest.fixture(scope="module")
+def strict_server(socket_dir: Path):
+    """A server that serves two connections at once and waits 1 s for the rest of a frame."""
+    path = socket_dir / "strict.sock"
+    limits = {
+        "FLOWLEDGER_VALIDATOR_SOCKET_MAX_CONNECTIONS": "2",
+        "FLOWLEDGER_VALIDATOR_SOCKET_FRAME_TIMEOUT_SECONDS": "1",
+    }
+    with running_validator(LOG_NAME, socket_path=path, env=limits):
+        yield path
+
+
+def test_a_connection_over_the_cap_is_refused_naming_the_limit_and_the_others_stay_served(
+    strict_server: Path,
+) -> None:
+    with SocketClient(strict_server) as first, SocketClient(strict_server) as second:
+        # Both served once: each is counted before the third connects.
+        assert first.validate(SMALL).valid and second.validate(SMALL).valid
+        with SocketClient(strict_server) as third:
+            assert third.receive() == (
+                RESOURCE_EXHAUSTED,
+                b"RESOURCE_EXHAUSTED: connections 3 > max 2 (FLOWLEDGER_VALIDATOR_SOCKET_MAX_CONNECTIONS)",
+            )
+            assert third.closed_by_server()
+        assert second.validate(SMALL).valid
+    # Once those are closed, new connections are served again.
+    with SocketClient(strict_server) as again:
+        assert again.validate(SMALL).valid
+
+
+def test_a_frame_that_stops_arriving_is_refused_after_the_timeout_and_the_thread_freed(
+    strict_server: Path,
+) -> None:
+    with SocketClient(strict_server) as stalled:
+        frame = request_frame(SMALL)
+        stalled.send(frame[:100])
+        started = time.monotonic()
+
+        status, message = stalled.receive()
+
+        assert status == DEADLINE_EXCEEDED
+        assert message.decode() == (
+            f"DEADLINE_EXCEEDED: no byte of a {len(frame) - 4}-byte frame for 1 s "
+            "(FLOWLEDGER_VALIDATOR_SOCKET_FRAME_TIMEOUT_SECONDS)"
+        )
+        assert 0.9 <= time.monotonic() - started < 5
+        assert stalled.closed_by_server()
+    with SocketClient(strict_server) as first, SocketClient(strict_server) as second:
+        assert first.validate(SMALL).valid and second.validate(SMALL).valid
+

@@ -36,11 +36,15 @@ class ValidatorProcess:
 
 @contextmanager
 def running_validator(
-    log_name: str, truncate_log: bool = False, socket_path: Path | None = None
+    log_name: str,
+    truncate_log: bool = False,
+    socket_path: Path | None = None,
+    env: dict[str, str] | None = None,
 ) -> Iterator[ValidatorProcess]:
     """The server, serving; stopped (SIGTERM, then SIGKILL) on exit. Output in var/log/<log_name>.
 
     `socket_path`: also serves the local socket there (none otherwise, whatever the environment says).
+    `env`: more settings (FLOWLEDGER_VALIDATOR_*).
     """
     port, metrics_port = free_port(), free_port()
     LOG_DIR.mkdir(parents=True, exist_ok=True)
@@ -58,6 +62,7 @@ def running_validator(
             # Never the stack's socket: a test server must not collide with the running one.
             "FLOWLEDGER_VALIDATOR_SOCKET": str(socket_path) if socket_path else "",
             "PYTHONUNBUFFERED": "1",
+            **(env or {}),
         },
         stdout=log,
         stderr=subprocess.STDOUT,

@@ -63,6 +63,7 @@ export function refusalCode(status: number): XsdValidatorErrorCode {
 
 const REFUSALS: Record<number, XsdValidatorErrorCode> = {
   3: 'INVALID_ARGUMENT',
+  4: 'DEADLINE_EXCEEDED',
   8: 'RESOURCE_EXHAUSTED',
   13: 'INTERNAL',
 };
