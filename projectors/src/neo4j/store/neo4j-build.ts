@@ -12,7 +12,7 @@ export interface Neo4jBuildOptions {
   servingName?: string;
   /** Undefined: a new generation of the whole version; else those tenants' nodes only. */
   tenants?: string[];
-  /** A sink writing under the given labels only. */
+  /** A sink writing under the given labels only: a full rebuild's new generation (a tenant build keeps its graphs in memory). */
   sinkFor(labels: GraphLabels): ProjectionSink;
   /** Some tenants: nodes reconciled per transaction at the switch (default `DEFAULT_RECONCILE_STEP_NODES`). */
   switchStepNodes?: number;
