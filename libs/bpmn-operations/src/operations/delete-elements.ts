@@ -74,8 +74,9 @@ function collect(state: ApplyState, element: ModdleElement, doomed: Set<ModdleEl
       ),
     );
   }
-  if (element.$instanceOf('bpmn:ItemAwareElement') && container) {
-    for (const activity of (container.flowElements ?? []) as ModdleElement[]) {
+  // Data associations may cross containers (a data object moved into a sub-process): any element's.
+  if (element.$instanceOf('bpmn:ItemAwareElement')) {
+    for (const activity of state.diagram.elementsById.values() as Iterable<ModdleElement>) {
       add((activity.dataOutputAssociations as ModdleElement[] | undefined)?.filter((a) => a.targetRef === element));
       add(
         (activity.dataInputAssociations as ModdleElement[] | undefined)?.filter((a) => a.sourceRef?.includes(element)),

@@ -183,4 +183,34 @@ describe('deleteElements', () => {
     expect(await serializeDiagram(await parseDiagram(xml))).toBe(xml);
     await reread(diagram);
   });
+
+  it('deletes the data associations of an activity outside a deleted sub-process that read its data', async () => {
+    // given a task reading a data object reference that sits inside a sub-process
+    const diagram = await parseDiagram(`<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" id="D" targetNamespace="urn:t">
+  <bpmn:process id="P">
+    <bpmn:task id="T">
+      <bpmn:property id="In" name="__targetRef_placeholder" />
+      <bpmn:dataInputAssociation id="A">
+        <bpmn:sourceRef>Ref</bpmn:sourceRef>
+        <bpmn:targetRef>In</bpmn:targetRef>
+      </bpmn:dataInputAssociation>
+    </bpmn:task>
+    <bpmn:subProcess id="S">
+      <bpmn:dataObjectReference id="Ref" dataObjectRef="Obj" />
+      <bpmn:dataObject id="Obj" />
+    </bpmn:subProcess>
+  </bpmn:process>
+</bpmn:definitions>`);
+
+    // when
+    await apply(diagram, [remove('S')]);
+
+    // then the task stays, without the association that read what went
+    expect(['S', 'Ref', 'Obj', 'A'].filter((id) => diagram.elementsById.has(id))).toEqual([]);
+    expect(element(diagram, 'T').dataInputAssociations ?? []).toEqual([]);
+    const xml = await serializeDiagram(diagram);
+    expect(await serializeDiagram(await parseDiagram(xml))).toBe(xml);
+    await reread(diagram);
+  });
 });

@@ -77,7 +77,7 @@ function copyAs(old: ModdleElement, newType: string): ModdleElement {
  * replacement's data associations let go of it: a reference to an element that is not in the
  * document would be written to the XML and lost when it is read again, so the diagram would not
  * survive its own round trip (a replica replaying the events and a process starting from the XML
- * would then disagree). An association left without its required target goes with it.
+ * would then disagree). An association left without its required target goes with it, and its DI.
  */
 function dropLeftBehind(state: ApplyState, old: ModdleElement, replacement: ModdleElement): void {
   const kept = new Set(subtreeOf(replacement));
@@ -94,6 +94,7 @@ function dropLeftBehind(state: ApplyState, old: ModdleElement, replacement: Modd
       if (a.sourceRef) a.sourceRef = (a.sourceRef as ModdleElement[]).filter((r) => !gone.has(r));
       if (a.targetRef && gone.has(a.targetRef as ModdleElement)) {
         associations.splice(associations.indexOf(a), 1);
+        removeDi(state, a);
         unregister(state, a);
       }
     }

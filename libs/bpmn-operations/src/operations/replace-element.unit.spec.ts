@@ -101,4 +101,38 @@ describe('replaceElement', () => {
     expect(await serializeDiagram(await parseDiagram(xml))).toBe(xml);
     await reread(diagram);
   });
+
+  it('drops an association whose target the new type cannot hold, with its DI edge', async () => {
+    // given a throw event reading a data object into its data input, the association drawn
+    const diagram = await parseDiagram(`<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:bpmndi="http://www.omg.org/spec/BPMN/20100524/DI" xmlns:dc="http://www.omg.org/spec/DD/20100524/DC" xmlns:di="http://www.omg.org/spec/DD/20100524/DI" id="D" targetNamespace="urn:t">
+  <bpmn:process id="P">
+    <bpmn:intermediateThrowEvent id="Throw">
+      <bpmn:dataInput id="In" />
+      <bpmn:dataInputAssociation id="A">
+        <bpmn:sourceRef>Ref</bpmn:sourceRef>
+        <bpmn:targetRef>In</bpmn:targetRef>
+      </bpmn:dataInputAssociation>
+    </bpmn:intermediateThrowEvent>
+    <bpmn:dataObjectReference id="Ref" dataObjectRef="Obj" />
+    <bpmn:dataObject id="Obj" />
+  </bpmn:process>
+  <bpmndi:BPMNDiagram id="Dia"><bpmndi:BPMNPlane id="Plane" bpmnElement="P">
+    <bpmndi:BPMNShape id="Throw_di" bpmnElement="Throw"><dc:Bounds x="0" y="0" width="36" height="36" /></bpmndi:BPMNShape>
+    <bpmndi:BPMNShape id="Ref_di" bpmnElement="Ref"><dc:Bounds x="200" y="0" width="36" height="50" /></bpmndi:BPMNShape>
+    <bpmndi:BPMNEdge id="A_di" bpmnElement="A" targetElement="Throw_di"><di:waypoint x="200" y="25" /><di:waypoint x="36" y="18" /></bpmndi:BPMNEdge>
+  </bpmndi:BPMNPlane></bpmndi:BPMNDiagram>
+</bpmn:definitions>`);
+
+    // when it becomes a task (a task keeps data inputs in an ioSpecification, not beside it)
+    await apply(diagram, [replace('Throw', 'bpmn:Task')]);
+
+    // then the input, the association that targeted it and the association's edge are gone
+    expect(['In', 'A', 'A_di'].filter((id) => diagram.elementsById.has(id))).toEqual([]);
+    expect(diagram.diByElementId.has('A')).toBe(false);
+    const xml = await serializeDiagram(diagram);
+    expect(xml).not.toContain('A_di');
+    expect(await serializeDiagram(await parseDiagram(xml))).toBe(xml);
+    await reread(diagram);
+  });
 });
