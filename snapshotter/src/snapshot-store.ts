@@ -1,4 +1,5 @@
-import type { Pool, PoolClient } from 'pg';
+import type { Pool } from 'pg';
+import { inTransaction } from '@flowledger/ledger';
 
 /** One stored snapshot, as the `snapshots` table keeps it. */
 export interface StoredSnapshot {
@@ -74,22 +75,6 @@ export interface SnapshotStore {
    * after a rebuild that began then, the snapshots it did not write again. Returns their archive paths.
    */
   sweep(tenants: string[] | undefined, writtenBefore: Date): Promise<string[]>;
-}
-
-/** Runs `work` in one transaction on one pooled connection: committed, or rolled back on any error. */
-async function inTransaction<T>(pool: Pool, work: (client: PoolClient) => Promise<T>): Promise<T> {
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN');
-    const result = await work(client);
-    await client.query('COMMIT');
-    return result;
-  } catch (err) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw err;
-  } finally {
-    client.release();
-  }
 }
 
 /** 'snap' in ASCII: the class (first key) of the snapshotter's advisory locks. */

@@ -1,4 +1,5 @@
 import type { Pool, PoolClient } from 'pg';
+import { inTransaction } from '@flowledger/ledger';
 import type { Operation } from '@flowledger/bpmn-operations';
 import type { Role } from '@flowledger/oidc';
 import type { Violation } from '../modeling/rejection.js';
@@ -186,19 +187,4 @@ async function insertEntry(client: PoolClient, e: AuditEntry): Promise<void> {
       e.reason,
     ],
   );
-}
-
-async function inTransaction<T>(pool: Pool, work: (client: PoolClient) => Promise<T>): Promise<T> {
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN');
-    const result = await work(client);
-    await client.query('COMMIT');
-    return result;
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw error;
-  } finally {
-    client.release();
-  }
 }

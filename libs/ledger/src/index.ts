@@ -1,6 +1,7 @@
 export { createLedger, type AppendOptions, type Ledger, type LedgerOptions } from './ledger.js';
 export type { DiagramSummary, KafkaPosition, LedgerEntry, LintWarning, VersionSummary } from './ledger-entry.js';
 export { LedgerError, type LedgerErrorCode } from './ledger-error.js';
+export { inTransaction } from './transaction.js';
 export { migrateLedger, runMigrations, type MigrationSet } from './migrations/migrate.js';
 export type { CrashPoint } from './crash-points.js';
 export {

@@ -1,4 +1,5 @@
 import type { Pool } from 'pg';
+import { inTransaction } from '@flowledger/ledger';
 import type { ProjectedChange, ProjectionSink } from '@flowledger/projection';
 import { beginPostgresBuild } from './postgres-build.js';
 import { stateRows, writeChanges } from './postgres-rows.js';
@@ -46,14 +47,14 @@ export function createPostgresSink(options: PostgresSinkOptions): ProjectionSink
     apply: (change) => write([change]),
     applyBatch: write,
     async reset(tenantId) {
-      await transaction(pool, async (client) => {
+      await inTransaction(pool, async (client) => {
         const s = await lockVersionSchema(client, version, ns);
         if (tenantId === undefined) await client.query(`TRUNCATE ${TABLES.map((t) => `${s}.${t}`).join(', ')}`);
         else for (const t of TABLES) await client.query(`DELETE FROM ${s}.${t} WHERE tenant_id = $1`, [tenantId]);
       });
     },
     async activate() {
-      await transaction(pool, async (client) => {
+      await inTransaction(pool, async (client) => {
         const { rows } = await client.query(
           `SELECT state FROM ${ns}.projection_versions WHERE version = $1 FOR UPDATE`,
           [version],
@@ -88,7 +89,7 @@ function rowWriter(options: PostgresSinkOptions, schemaOf: (client: Queryable) =
     // Rows are read from the diagrams before any await: the runner goes on replaying into them.
     const state = stateRows(changes);
     await options.roles.ensure(new Set(changes.map((c) => c.event.tenantId)));
-    await transaction(options.pool, async (client) => {
+    await inTransaction(options.pool, async (client) => {
       await writeChanges(client, await schemaOf(client), ledger, state, changes);
     });
   };
@@ -100,22 +101,4 @@ async function appliedIn(pool: Pool, schema: string, tenantId: string, diagramId
     [tenantId, diagramId],
   );
   return rows[0] ? Number(rows[0].applied_version) : 0;
-}
-
-async function transaction(pool: Pool, work: (client: import('pg').PoolClient) => Promise<void>): Promise<void> {
-  const client = await pool.connect();
-  let broken = false;
-  try {
-    await client.query('BEGIN');
-    await work(client);
-    await client.query('COMMIT');
-  } catch (error) {
-    broken = await client.query('ROLLBACK').then(
-      () => false,
-      () => true,
-    );
-    throw error;
-  } finally {
-    client.release(broken);
-  }
 }

@@ -1,0 +1,26 @@
+import type { Pool, PoolClient } from 'pg';
+
+/**
+ * Runs `work` in one transaction on one pooled connection: committed, or rolled back on any
+ * error. A connection whose ROLLBACK failed is discarded instead of going back to the pool.
+ * For the stores beside the ledger (snapshots, reviews, read models); the ledger's own appends
+ * map their errors on top (`ledger.ts`).
+ */
+export async function inTransaction<T>(pool: Pool, work: (client: PoolClient) => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  let broken = false;
+  try {
+    await client.query('BEGIN');
+    const result = await work(client);
+    await client.query('COMMIT');
+    return result;
+  } catch (error) {
+    broken = await client.query('ROLLBACK').then(
+      () => false,
+      () => true,
+    );
+    throw error;
+  } finally {
+    client.release(broken);
+  }
+}
