@@ -5,7 +5,7 @@ import {
   type Message,
   type MessagesStream,
 } from '@platformatic/kafka';
-import { type KafkaConnection, validateConnection } from './kafka-connection.js';
+import { type KafkaConnection, READ_SIDE_METADATA_MAX_AGE_MS, validateConnection } from './kafka-connection.js';
 import { createSerialBatcher } from './serial-batcher.js';
 
 export interface IncomingRecord {
@@ -82,6 +82,7 @@ export function createKafkaConsumer(connection: KafkaConnection & { groupId: str
     // but every fetch lists every assigned partition — one per tenant topic — and an idle member
     // re-fetching five times a second kept the broker and the projectors busy with empty answers.
     maxWaitTime: FETCH_MAX_WAIT_MS,
+    metadataMaxAge: READ_SIDE_METADATA_MAX_AGE_MS,
   });
   let stream: MessagesStream<Buffer, Buffer, Buffer, Buffer> | undefined;
   let closing = false;

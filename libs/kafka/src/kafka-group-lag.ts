@@ -1,5 +1,5 @@
 import { Consumer } from '@platformatic/kafka';
-import { type KafkaConnection, validateConnection } from './kafka-connection.js';
+import { type KafkaConnection, READ_SIDE_METADATA_MAX_AGE_MS, validateConnection } from './kafka-connection.js';
 
 export interface KafkaGroupLag {
   /**
@@ -22,6 +22,7 @@ export function createKafkaGroupLag(connection: KafkaConnection & { groupId: str
     bootstrapBrokers: connection.brokers,
     retries: 2,
     retryDelay: 250,
+    metadataMaxAge: READ_SIDE_METADATA_MAX_AGE_MS,
   });
   return {
     async lag(topics) {
