@@ -9,6 +9,7 @@ import { rebuildReadModels } from '../recovery/rebuild/rebuild.js';
 import { BenchUsageError, type Benchmark, type BenchContext } from './bench-command.js';
 import { describeMachine, machineInfo, type MachineInfo } from './machine-info.js';
 import { ModelingEdgeClient } from './propose/modeling-edge-client.js';
+import { coreCount, cpuBetween, describeCpuWindow, sampleStackCpu, type CpuWindow } from './stack-cpu.js';
 
 const USAGE = `usage: flowledger bench rebuild [--read-model postgres|neo4j|snapshots|all] [--from snapshots|scratch|both] [--tenant T | --diagrams N --versions M] [--runs R] [--json]
   --read-model  what to rebuild (default all: the three together, each event decoded once)
@@ -37,6 +38,8 @@ export interface RebuildBenchResult {
     replayedEvents: number;
     fromSnapshots: number;
     eventsPerSecond: number;
+    /** Where the run's CPU went (Linux only): `bench` is the rebuilding process. */
+    cpu?: CpuWindow;
   }>;
   bestEventsPerSecond: number;
   targetEventsPerSecond: number;
@@ -84,6 +87,7 @@ export const rebuildBenchmark: Benchmark = {
       for (let i = 0; i < runs; i++) {
         for (const from of starts) {
           const fromScratch = from === 'scratch';
+          const cpuBefore = sampleStackCpu(ctx.varDir);
           const report = await rebuildReadModels(readModels, tenant, {
             config: ctx.config,
             pool,
@@ -93,7 +97,9 @@ export const rebuildBenchmark: Benchmark = {
           result.events = report.events;
           result.diagrams = report.diagrams;
           const { seconds, switchSeconds, replayedEvents, fromSnapshots, eventsPerSecond } = report;
-          result.runs.push({ from, seconds, switchSeconds, replayedEvents, fromSnapshots, eventsPerSecond });
+          const cpuAfter = sampleStackCpu(ctx.varDir);
+          const cpu = cpuBefore && cpuAfter ? cpuBetween(cpuBefore, cpuAfter, coreCount()) : undefined;
+          result.runs.push({ from, seconds, switchSeconds, replayedEvents, fromSnapshots, eventsPerSecond, cpu });
         }
       }
     } finally {
@@ -134,8 +140,21 @@ export function renderRebuildReport(r: RebuildBenchResult, args: string[]): stri
     ),
     '',
     ...lines,
+    ...cpuLines(r),
     '',
   ].join('\n');
+}
+
+/** Per run, the CPU seconds by component: the cores bound how fast the run could have been. */
+function cpuLines(r: RebuildBenchResult): string[] {
+  const measured = r.runs.flatMap((x, i) => (x.cpu ? [`- run ${i + 1}: ${describeCpuWindow(x.cpu)}`] : []));
+  if (measured.length === 0) return [];
+  return [
+    '',
+    'CPU by component during each run (from /proc; `bench` is the rebuilding process, a component counts its child processes too):',
+    '',
+    ...measured,
+  ];
 }
 
 /** `--from`: `both` runs each rebuild from snapshots, then from scratch. */

@@ -57,6 +57,7 @@ export function renderProposeReport(r: ProposeBenchResult, command: string): str
       lines.push(`| ${s.mode} | ${diagram(s)} | ${s.editors} | ${g.group} | ${g.max} | ${g.last} |`);
     }
   }
+  lines.push(...cpuTable(r.scenarios));
   if (r.errorSamples.length > 0)
     lines.push('', 'Errors and refusals seen:', '', ...r.errorSamples.slice(0, 10).map((e) => `- ${e}`));
   return `${lines.join('\n')}\n`;
@@ -81,4 +82,41 @@ function rejectedCell(rejected: Record<string, number>): string {
   const entries = Object.entries(rejected);
   if (entries.length === 0) return '0';
   return entries.map(([code, n]) => `${n} ${code}`).join(', ');
+}
+
+/** The write path's components first, then the read side's; anything else (and the rest of the machine) as "rest". */
+const CPU_COLUMNS = [
+  'commandService',
+  'validator',
+  'envoy',
+  'postgres',
+  'kafka',
+  'projectors',
+  'snapshotter',
+  'neo4j',
+  'bench',
+] as const;
+
+/** CPU ms per applied proposal by component, and how busy the machine's cores were. */
+function cpuTable(scenarios: ProposeScenario[]): string[] {
+  const measured = scenarios.filter((s) => s.cpu && s.applied > 0);
+  if (measured.length === 0) return [];
+  const lines = [
+    '',
+    '**CPU per applied proposal by component** (ms of CPU time, from /proc over each run; a component counts its child processes, e.g. Postgres backends; `bench` is this load generator, "rest" the other components and the rest of the machine; busy: the share of all cores in use):',
+    '',
+    `| mode | diagram | editors | ${CPU_COLUMNS.join(' | ')} | rest | total | busy |`,
+    `| --- | --- | ---: | ${CPU_COLUMNS.map(() => '---:').join(' | ')} | ---: | ---: | ---: |`,
+  ];
+  for (const s of measured) {
+    const cpu = s.cpu!;
+    const per = (seconds: number) => ms((seconds * 1000) / s.applied);
+    const named = CPU_COLUMNS.map((c) => cpu.components.find((x) => x.component === c)?.seconds ?? 0);
+    const rest = cpu.machineBusySeconds - named.reduce((sum, v) => sum + v, 0);
+    const busy = (100 * cpu.machineBusySeconds) / (cpu.wallSeconds * cpu.cores);
+    lines.push(
+      `| ${s.mode} | ${diagram(s)} | ${s.editors} | ${named.map(per).join(' | ')} | ${per(Math.max(0, rest))} | ${per(cpu.machineBusySeconds)} | ${busy.toFixed(0)} % |`,
+    );
+  }
+  return lines;
 }
