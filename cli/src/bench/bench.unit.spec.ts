@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { percentile, summarizeLatencies } from './latency-stats.js';
-import { parseStepTotals, stepMeansBetween } from './step-metrics.js';
+import { parseStepTotals, quantileBetween, stepMeansBetween } from './step-metrics.js';
 import { parseProposeArgs } from './propose/propose-command.js';
 import { parseProjectionLag } from './propose/projection-lag.js';
 import { CHANGE_CYCLE, smallChange, type EditAnchor } from './propose/small-changes.js';
@@ -9,7 +9,9 @@ import { BenchUsageError } from './bench-command.js';
 const exposition = (applySum: number, applyCount: number, validatorSum: number) => `
 # HELP flowledger_propose_step_duration_seconds Time spent in each step of the write path
 # TYPE flowledger_propose_step_duration_seconds histogram
-flowledger_propose_step_duration_seconds_bucket{le="0.001",step="apply"} 3
+flowledger_propose_step_duration_seconds_bucket{le="0.001",step="apply"} ${applyCount - 10}
+flowledger_propose_step_duration_seconds_bucket{le="0.005",step="apply"} ${applyCount}
+flowledger_propose_step_duration_seconds_bucket{le="+Inf",step="apply"} ${applyCount}
 flowledger_propose_step_duration_seconds_sum{step="apply"} ${applySum}
 flowledger_propose_step_duration_seconds_count{step="apply"} ${applyCount}
 flowledger_propose_step_duration_seconds_sum{step="kafka"} 0.5
@@ -38,7 +40,15 @@ describe('latency statistics', () => {
 describe('step metrics', () => {
   it('reads _sum and _count per step and the validator histogram', () => {
     const totals = parseStepTotals(exposition(0.2, 100, 0.1));
-    expect(totals.get('apply')).toEqual({ sumSeconds: 0.2, count: 100 });
+    expect(totals.get('apply')).toEqual({
+      sumSeconds: 0.2,
+      count: 100,
+      buckets: new Map([
+        [0.001, 90],
+        [0.005, 100],
+        [Infinity, 100],
+      ]),
+    });
     expect(totals.get('kafka')).toEqual({ sumSeconds: 0.5, count: 10 });
     expect(totals.get('xsd-validator')).toEqual({ sumSeconds: 0.1, count: 100 });
   });
@@ -52,6 +62,28 @@ describe('step metrics', () => {
     expect(means[0]!.count).toBe(100);
     expect(means[0]!.meanMs).toBeCloseTo(3);
     expect(means[1]!.meanMs).toBeCloseTo(2);
+    // The 100 more all fell under 1 ms (90 → 190): rank 95 lies at 95 % of the first bucket.
+    expect(means[0]!.p95Ms).toBeCloseTo(0.95);
+    expect(means[1]!.p95Ms).toBeUndefined(); // no buckets exposed
+  });
+
+  it('estimates a quantile from bucket gains like histogram_quantile, the last finite bound beyond it', () => {
+    const before = new Map([
+      [0.01, 5],
+      [0.1, 5],
+      [Infinity, 5],
+    ]);
+    const after = new Map([
+      [0.01, 15], // 10 gained ≤ 10 ms
+      [0.1, 25], // 10 gained in 10..100 ms
+      [Infinity, 25],
+    ]);
+    expect(quantileBetween(0.5, before, after)).toBeCloseTo(0.01);
+    expect(quantileBetween(0.75, before, after)).toBeCloseTo(0.055);
+    expect(quantileBetween(0.25, before, after)).toBeCloseTo(0.005);
+    const beyond = new Map([...after, [Infinity, 45]]); // 20 more slower than 100 ms
+    expect(quantileBetween(0.95, before, beyond)).toBe(0.1);
+    expect(quantileBetween(0.95, after, after)).toBeUndefined(); // nothing ran
   });
 });
 

@@ -42,6 +42,17 @@ export function renderProposeReport(r: ProposeBenchResult, command: string): str
   }
   lines.push(
     '',
+    "**95th percentile per step** (ms; estimated from the same histograms' buckets — bounds 0.5, 1, 2, 5, 10, 25, 50, 100 ms — linear within a bucket, as Prometheus' histogram_quantile; where the tail of the accept latency comes from):",
+    '',
+    `| mode | diagram | editors | ${PROPOSE_STEPS.join(' | ')} |`,
+    `| --- | --- | ---: | ${PROPOSE_STEPS.map(() => '---:').join(' | ')} |`,
+  );
+  for (const s of r.scenarios) {
+    const cells = PROPOSE_STEPS.map((step) => ms(s.steps.find((m) => m.step === step)?.p95Ms ?? Number.NaN));
+    lines.push(`| ${s.mode} | ${diagram(s)} | ${s.editors} | ${cells.join(' | ')} |`);
+  }
+  lines.push(
+    '',
     '**Projector consumer lag during each run** (`flowledger_projection_lag{group}` scraped every second from the projectors and the snapshotter; the gauge itself is refreshed every 5 s; records not yet projected and committed, over all tenants — other load on the stack counts too):',
     '',
     '| mode | diagram | editors | group | max lag | lag at end |',
