@@ -151,7 +151,7 @@ function cpuLines(r: RebuildBenchResult): string[] {
   if (measured.length === 0) return [];
   return [
     '',
-    'CPU by component during each run (from /proc; `bench` is the rebuilding process, a component counts its child processes too):',
+    'CPU by component during each run (from /proc; `bench` is the rebuilding process, a component counts its child processes too; the window also covers opening and closing the read models, which the seconds above leave out):',
     '',
     ...measured,
   ];
