@@ -16,6 +16,7 @@ import {
 } from './ledger-entry.js';
 import { LedgerError, toLedgerError } from './ledger-error.js';
 import { appendEvent, duplicate, findByTransaction, isDuplicateTransaction } from './append.js';
+import { inTransaction } from './transaction.js';
 
 export interface AppendOptions {
   lintWarnings?: LintWarning[];
@@ -50,25 +51,15 @@ export function createLedger({ pool }: LedgerOptions): Ledger {
   if (!pool) throw new Error('ledger: pool is required');
 
   /** Runs `work` in a transaction; a unique violation on the transaction id becomes DUPLICATE_TRANSACTION. */
-  const inTransaction = async (event: DiagramEvent, work: (c: PoolClient) => Promise<LedgerEntry>) => {
-    const client = await pool.connect().catch((err: unknown) => {
-      throw toLedgerError(err, 'ledger: cannot connect');
-    });
-    let broken = false;
+  const inEventTransaction = async (event: DiagramEvent, work: (c: PoolClient) => Promise<LedgerEntry>) => {
     try {
-      await client.query('BEGIN');
-      const entry = await work(client);
-      await client.query('COMMIT');
-      return entry;
+      return await inTransaction(pool, work);
     } catch (err) {
-      broken = await rollback(client);
       if (isDuplicateTransaction(err)) {
         const existing = await findByTransaction(pool, event.tenantId, event.transactionId);
         if (existing) throw duplicate(existing);
       }
       throw toLedgerError(err, `ledger: ${event.tenantId}/${event.diagramId} v${event.version}`);
-    } finally {
-      client.release(broken);
     }
   };
 
@@ -78,7 +69,7 @@ export function createLedger({ pool }: LedgerOptions): Ledger {
       if (event.version !== 1 || event.baseVersion !== 0 || !event.diagramName) {
         throw new LedgerError('INVALID_EVENT', 'a created diagram starts at version 1 on base 0, with a name');
       }
-      const entry = await inTransaction(event, async (c) => {
+      const entry = await inEventTransaction(event, async (c) => {
         const existing = await findByTransaction(c, event.tenantId, event.transactionId);
         if (existing) throw duplicate(existing);
         const created = await c.query(
@@ -203,14 +194,4 @@ export function validateEvent(event: DiagramEvent, type: DiagramEvent['eventType
     !/^[0-9a-f]{64}$/.test(event.resultHash) && 'resultHash must be a sha256 hex digest',
   ].filter(Boolean);
   if (problems.length > 0) throw new LedgerError('INVALID_EVENT', `ledger: ${problems.join('; ')}`);
-}
-
-/** Returns true when the connection is unusable and must not go back to the pool. */
-async function rollback(client: PoolClient): Promise<boolean> {
-  try {
-    await client.query('ROLLBACK');
-    return false;
-  } catch {
-    return true;
-  }
 }

@@ -3,8 +3,8 @@ import type { Pool, PoolClient } from 'pg';
 /**
  * Runs `work` in one transaction on one pooled connection: committed, or rolled back on any
  * error. A connection whose ROLLBACK failed is discarded instead of going back to the pool.
- * For the stores beside the ledger (snapshots, reviews, read models); the ledger's own appends
- * map their errors on top (`ledger.ts`).
+ * For the ledger (which maps the errors on top, `ledger.ts`) and the stores beside it (snapshots,
+ * reviews, read models).
  */
 export async function inTransaction<T>(pool: Pool, work: (client: PoolClient) => Promise<T>): Promise<T> {
   const client = await pool.connect();
