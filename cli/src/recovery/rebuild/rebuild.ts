@@ -53,15 +53,8 @@ export async function rebuildReadModels(
   }
 }
 
-/** The snapshotter's store as where diagrams start; no table yet (the snapshotter never ran): none. */
+/** The snapshotter's store as where diagrams start (none while it has never run). */
 async function snapshotsIn(pool: pg.Pool): Promise<SnapshotSource> {
   const { createSnapshotSource, createSnapshotStore } = await import('@flowledger/snapshotter');
-  const source = createSnapshotSource(createSnapshotStore(pool));
-  return {
-    latestSnapshot: (tenantId, diagramId, atOrBefore) =>
-      source.latestSnapshot(tenantId, diagramId, atOrBefore).catch((error: unknown) => {
-        if ((error as { code?: string }).code === '42P01') return undefined; // undefined_table
-        throw error;
-      }),
-  };
+  return createSnapshotSource(createSnapshotStore(pool));
 }
