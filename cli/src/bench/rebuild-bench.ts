@@ -9,7 +9,7 @@ import { rebuildReadModels } from '../recovery/rebuild/rebuild.js';
 import { BenchUsageError, type Benchmark, type BenchContext } from './bench-command.js';
 import { describeMachine, machineInfo, type MachineInfo } from './machine-info.js';
 import { ModelingEdgeClient } from './propose/modeling-edge-client.js';
-import { coreCount, cpuBetween, describeCpuWindow, sampleStackCpu, type CpuWindow } from './stack-cpu.js';
+import { describeCpuWindow, startCpuWindow, type CpuWindow } from './stack-cpu.js';
 
 const USAGE = `usage: flowledger bench rebuild [--read-model postgres|neo4j|snapshots|all] [--from snapshots|scratch|both] [--tenant T | --diagrams N --versions M] [--runs R] [--json]
   --read-model  what to rebuild (default all: the three together, each event decoded once)
@@ -87,7 +87,7 @@ export const rebuildBenchmark: Benchmark = {
       for (let i = 0; i < runs; i++) {
         for (const from of starts) {
           const fromScratch = from === 'scratch';
-          const cpuBefore = sampleStackCpu(ctx.varDir);
+          const endCpuWindow = startCpuWindow(ctx.varDir);
           const report = await rebuildReadModels(readModels, tenant, {
             config: ctx.config,
             pool,
@@ -97,8 +97,7 @@ export const rebuildBenchmark: Benchmark = {
           result.events = report.events;
           result.diagrams = report.diagrams;
           const { seconds, switchSeconds, replayedEvents, fromSnapshots, eventsPerSecond } = report;
-          const cpuAfter = sampleStackCpu(ctx.varDir);
-          const cpu = cpuBefore && cpuAfter ? cpuBetween(cpuBefore, cpuAfter, coreCount()) : undefined;
+          const cpu = endCpuWindow();
           result.runs.push({ from, seconds, switchSeconds, replayedEvents, fromSnapshots, eventsPerSecond, cpu });
         }
       }

@@ -94,8 +94,13 @@ export function sampleStackCpu(varDir: string): CpuSample | undefined {
   return { components, machineBusy, atMs: performance.now() };
 }
 
-export function coreCount(): number {
-  return cpus().length;
+/** Starts a window now; the function it returns ends it (undefined where /proc is not there). */
+export function startCpuWindow(varDir: string): () => CpuWindow | undefined {
+  const before = sampleStackCpu(varDir);
+  return () => {
+    const after = before && sampleStackCpu(varDir);
+    return after && cpuBetween(before, after, cpus().length);
+  };
 }
 
 /** The pid of each component `stack up` started, from var/run/<name>.pid. */

@@ -10,7 +10,7 @@ import { runEditors, type BenchDiagram, type Editor, type RunOutcome, type StopR
 import { ModelingEdgeClient } from './modeling-edge-client.js';
 import { watchProjectionLag, type GroupLag } from './projection-lag.js';
 import { CHANGE_CYCLE } from './small-changes.js';
-import { coreCount, cpuBetween, sampleStackCpu, type CpuWindow } from '../stack-cpu.js';
+import { startCpuWindow, type CpuWindow } from '../stack-cpu.js';
 
 /** The diagrams sizes are measured on: MIWG reference files imported by CreateDiagram. */
 export const DIAGRAM_SIZES: Record<string, string> = { '10kb': 'C.9.1.bpmn', '100kb': 'C.4.0.bpmn' };
@@ -140,21 +140,21 @@ export async function runProposeBench(s: ProposeBenchSettings): Promise<ProposeB
           s.progress(`${size}: ${n} editor(s), ${mode === 'own' ? 'each on its own diagram' : 'all on one diagram'}`);
           const before = await scrapeStepTotals(s.metricsUrl);
           const lag = watchProjectionLag(s.lagUrls);
-          const cpuBefore = sampleStackCpu(s.varDir);
+          const endCpuWindow = startCpuWindow(s.varDir);
           const outcome = await runEditors(
             mode === 'own' ? ownEditors(n) : sharedEditors(n),
             s.stop,
             `${tenant}-${size}-${mode}-${n}`,
             s.thinkMs,
           );
-          const cpuAfter = sampleStackCpu(s.varDir);
+          const cpu = endCpuWindow();
           const after = await scrapeStepTotals(s.metricsUrl);
           const lagSeen = await lag.stop();
           result.scenarios.push({
             ...scenario(mode, size, fixture, Buffer.byteLength(xml), n, outcome, before, after),
             projectionLag: lagSeen.groups,
             ...(lagSeen.error ? { projectionLagError: lagSeen.error } : {}),
-            ...(cpuBefore && cpuAfter ? { cpu: cpuBetween(cpuBefore, cpuAfter, coreCount()) } : {}),
+            ...(cpu ? { cpu } : {}),
           });
           result.errorSamples.push(...outcome.errorSamples.map((e) => `${size} ${mode} ${n}: ${e}`));
         }
