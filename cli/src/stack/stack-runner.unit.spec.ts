@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -104,6 +104,11 @@ describe('StackRunner', () => {
     const threads = readdirSync(`/proc/${pid}/task`).map((t) => `/proc/${pid}/task/${t}/stat`);
     expect(threads.length).toBeGreaterThan(1); // Node's own threads (libuv pool, V8) inherit it too
     expect(threads.map(niceOf)).toEqual(threads.map(() => 7));
+    // With autogroup the scheduler weighs sessions before threads, so the session is lowered too;
+    // a kernel without it has no such file for any process.
+    const autogroup = `/proc/${pid}/autogroup`;
+    expect(existsSync(autogroup)).toBe(existsSync('/proc/self/autogroup'));
+    if (existsSync(autogroup)) expect(readFileSync(autogroup, 'utf8')).toMatch(/ nice 7$/m);
     await stack.down();
   });
 

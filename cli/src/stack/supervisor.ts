@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdirSync, openSync, readFileSync, rmSync, writeFileSync, existsSync, closeSync } from 'node:fs';
+import { mkdirSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync, existsSync, closeSync } from 'node:fs';
 import { join } from 'node:path';
 import type { LaunchSpec } from './component.js';
 
@@ -48,6 +48,7 @@ export class Supervisor {
     closeSync(fd);
     if (child.pid === undefined) throw new Error(`${name}: could not spawn ${spec.cmd}`);
     child.unref();
+    if (spec.niceness) lowerAutogroupPriority(child.pid, spec.niceness);
     const record: PidRecord = { pid: child.pid, cmd: spec.cmd, startedAt: new Date().toISOString() };
     writeFileSync(this.pidFile(name), JSON.stringify(record));
     return child.pid;
@@ -97,17 +98,44 @@ export class Supervisor {
   }
 }
 
+/**
+ * A detached child starts a new session, and where the kernel groups tasks by session (Linux
+ * autogroup, on by default in most distributions) the scheduler shares the CPU between sessions
+ * first and looks at a thread's nice value only within its session: `nice` alone then changes
+ * nothing between two services. The session's own priority is set through /proc. By the time
+ * spawn() returns the child has called setsid() and exec'd, so its session exists. Lowering a
+ * priority needs no privilege; without autogroup the file is absent and `nice` already works.
+ */
+function lowerAutogroupPriority(pid: number, niceness: number): void {
+  const file = `/proc/${pid}/autogroup`;
+  if (!existsSync(file)) return;
+  try {
+    writeFileSync(file, String(niceness));
+  } catch {
+    // The process already exited (its start will be reported as failed) or /proc is read-only.
+  }
+}
+
 function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
   } catch {
     return false;
   }
-  // A zombie still answers kill(0); it is not running.
+  // A zombie still answers kill(0); it is not running. But a process whose main thread has exited
+  // while others are still tearing down shows its main thread as a zombie too, and it still holds
+  // its files and listening sockets until the last thread is done: it is running until all are.
+  if (!existsSync('/proc/self/task')) return true; // no /proc (not Linux): kill(0) is all we know
   try {
-    return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+    return readdirSync(`/proc/${pid}/task`).some((task) => {
+      try {
+        return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/task/${task}/stat`, 'utf8'));
+      } catch {
+        return false; // that thread is gone
+      }
+    });
   } catch {
-    return true;
+    return false; // the process is gone
   }
 }
 
