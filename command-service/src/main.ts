@@ -11,12 +11,12 @@ import { createAuditCodec, createEventCodec } from '@flowledger/events';
 import { createKafkaAdmin, createKafkaPartitionReader, createKafkaProducer } from '@flowledger/kafka';
 import { createLedger, createOutboxPublisher, migrateLedger } from '@flowledger/ledger';
 import { rememberVerified, verifyToken } from '@flowledger/oidc';
+import { createSnapshotSource, createSnapshotStore } from '@flowledger/snapshotter';
 import { AppModule } from './app.module.js';
 import { loadCommandServiceConfig } from './config/command-service.config.js';
 import { HEALTH_GRPC } from './health/health.grpc.js';
 import { DiagramWorkspace } from './modeling/diagram-workspace.js';
 import { createLedgerAdapter, listenForChanges } from './modeling/ledger.adapter.js';
-import { createPostgresSnapshotSource } from './modeling/snapshot-source.js';
 import { MODELING_GRPC } from './modeling/modeling.grpc.js';
 import { ChangeFeed } from './modeling/queries/change-feed.js';
 import { DiagramQueries } from './modeling/queries/diagram-queries.js';
@@ -107,7 +107,7 @@ const proposals: ProposeDependencies = {
   workspace: new DiagramWorkspace(),
   settings: config.modeling,
   now: () => new Date(),
-  snapshots: createPostgresSnapshotSource(pool),
+  snapshots: createSnapshotSource(createSnapshotStore(pool)),
 };
 // Agents with a human in the loop (src/reviews): the audit table is the audit topic's outbox.
 const audit = createAuditPublisher({

@@ -1,8 +1,8 @@
 import { canonicalHash, parseDiagram, replayOperations, serializeDiagram } from '@flowledger/bpmn-operations';
+import type { SnapshotSource } from '@flowledger/projection';
 import { logger } from '../../observability/logger.js';
 import type { WorkspaceEntry } from '../diagram-workspace.js';
 import type { LedgerPort } from '../ledger-port.js';
-import type { SnapshotSource } from '../snapshot-source.js';
 
 /**
  * A diagram this process has not loaded yet, at `version`: the latest snapshot at or below it
@@ -16,7 +16,7 @@ export async function loadFromSnapshot(
   version: number,
   deps: { ledger: LedgerPort; snapshots: SnapshotSource },
 ): Promise<WorkspaceEntry | undefined> {
-  const snapshot = await deps.snapshots.latest(tenantId, diagramId, version);
+  const snapshot = await deps.snapshots.latestSnapshot(tenantId, diagramId, version);
   if (!snapshot) return undefined;
   const log = logger.child({ tenant_id: tenantId, diagram_id: diagramId, version });
   try {

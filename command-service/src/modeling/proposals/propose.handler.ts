@@ -2,6 +2,7 @@ import { gzipSync } from 'node:zlib';
 import { canonicalHash, countElements, OperationError, type Operation } from '@flowledger/bpmn-operations';
 import { DIAGRAM_EVENT_SCHEMA_VERSION, type DiagramEvent } from '@flowledger/events';
 import { isAllowed, type Caller } from '@flowledger/auth';
+import type { SnapshotSource } from '@flowledger/projection';
 import { logger } from '../../observability/logger.js';
 import {
   acceptLatency,
@@ -17,7 +18,6 @@ import { Rejection, type Violation } from '../rejection.js';
 import type { ModelingSettings } from '../modeling-settings.js';
 import { checkProposalLimits } from './proposal-limits.js';
 import { loadFromSnapshot } from './cold-start.js';
-import type { SnapshotSource } from '../snapshot-source.js';
 import type { ValidationPort } from '../validation/validation-port.js';
 import type { OperationEngine } from '../operations/operation-engine.js';
 
