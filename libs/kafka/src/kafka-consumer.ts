@@ -65,7 +65,15 @@ export interface KafkaConsumer {
  * partition, because a round trip per record capped a consumer at about 180 records/s.
  */
 const RECONNECT_BASE_DELAY_MS = 250;
-const FETCH_MAX_WAIT_MS = 2_000;
+/**
+ * How long an idle member's fetch waits at the broker. It returns as soon as a record arrives, so
+ * this costs no latency; it only sets how often an idle member re-lists every tenant topic. With
+ * ~1,160 topics, 10 s instead of 2 s cut the idle stack's CPU by ~2 CPU-s a minute (Kafka's share
+ * from ~5.1 to ~3.1). It stays well under the client's 30-s request timeout; the stream fetches on
+ * connections of its own, so a parked fetch holds up no heartbeat or commit; and close() does not
+ * wait for it (measured: ~12 ms either way).
+ */
+const FETCH_MAX_WAIT_MS = 10_000;
 const RECONNECT_MAX_DELAY_MS = 5000;
 
 export function createKafkaConsumer(connection: KafkaConnection & { groupId: string }): KafkaConsumer {
@@ -78,9 +86,6 @@ export function createKafkaConsumer(connection: KafkaConnection & { groupId: str
     autocommit: false,
     sessionTimeout: 10_000,
     heartbeatInterval: 500,
-    // A fetch returns as soon as any record arrives (minBytes 1), so waiting longer costs no latency;
-    // but every fetch lists every assigned partition — one per tenant topic — and an idle member
-    // re-fetching five times a second kept the broker and the projectors busy with empty answers.
     maxWaitTime: FETCH_MAX_WAIT_MS,
     metadataMaxAge: READ_SIDE_METADATA_MAX_AGE_MS,
   });
