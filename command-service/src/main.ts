@@ -11,7 +11,7 @@ import { createAuditCodec, createEventCodec } from '@flowledger/events';
 import { createKafkaAdmin, createKafkaPartitionReader, createKafkaProducer } from '@flowledger/kafka';
 import { createLedger, createOutboxPublisher, migrateLedger } from '@flowledger/ledger';
 import { rememberVerified, verifyToken } from '@flowledger/oidc';
-import { createSnapshotSource, createSnapshotStore } from '@flowledger/snapshotter';
+import { createSnapshotSource, createSnapshotStore } from '@flowledger/snapshotter/reader';
 import { AppModule } from './app.module.js';
 import { loadCommandServiceConfig } from './config/command-service.config.js';
 import { HEALTH_GRPC } from './health/health.grpc.js';
