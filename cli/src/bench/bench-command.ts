@@ -6,6 +6,7 @@
 import type { StackConfig } from '@flowledger/config';
 import { proposeBenchmark } from './propose/propose-command.js';
 import { kafkaClientsBenchmark } from './kafka-clients-command.js';
+import { kafkaFetchBenchmark } from './kafka-fetch-command.js';
 import { rebuildBenchmark } from './rebuild-bench.js';
 import { snapshotBenchmark } from './snapshot-bench.js';
 
@@ -28,6 +29,7 @@ export interface Benchmark {
 export const BENCHMARKS: Record<string, Benchmark> = {
   propose: proposeBenchmark,
   'kafka-clients': kafkaClientsBenchmark,
+  'kafka-fetch': kafkaFetchBenchmark,
   snapshot: snapshotBenchmark,
   rebuild: rebuildBenchmark,
 };

@@ -5,6 +5,7 @@ import { parseProposeArgs } from './propose/propose-command.js';
 import { parseProjectionLag } from './propose/projection-lag.js';
 import { CHANGE_CYCLE, smallChange, type EditAnchor } from './propose/small-changes.js';
 import { BenchUsageError } from './bench-command.js';
+import { parseKafkaFetchArgs } from './kafka-fetch-command.js';
 
 const exposition = (applySum: number, applyCount: number, validatorSum: number) => `
 # HELP flowledger_propose_step_duration_seconds Time spent in each step of the write path
@@ -149,5 +150,22 @@ describe('bench propose options', () => {
     expect(() => parseProposeArgs(['--sizes', '1mb'])).toThrow(BenchUsageError);
     expect(() => parseProposeArgs(['--duration', '5', '--proposals', '5'])).toThrow(BenchUsageError);
     expect(() => parseProposeArgs(['--editors', 'ten'])).toThrow(BenchUsageError);
+  });
+});
+
+describe('bench kafka-fetch options', () => {
+  it('defaults to members of 20 and 500 topics, 10 s per row', () => {
+    expect(parseKafkaFetchArgs([])).toEqual({ topicCounts: [20, 500], seconds: 10, json: false });
+    expect(parseKafkaFetchArgs(['--topics', '5, 1000', '--seconds', '3', '--json'])).toEqual({
+      topicCounts: [5, 1000],
+      seconds: 3,
+      json: true,
+    });
+  });
+
+  it('refuses sizes and times it cannot measure, naming the limit', () => {
+    expect(() => parseKafkaFetchArgs(['--topics', '0'])).toThrow(/1 to 10,000/);
+    expect(() => parseKafkaFetchArgs(['--topics', '20,many'])).toThrow(BenchUsageError);
+    expect(() => parseKafkaFetchArgs(['--seconds', '0.5'])).toThrow(/1 to 600/);
   });
 });
