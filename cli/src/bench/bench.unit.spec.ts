@@ -6,6 +6,8 @@ import { parseProjectionLag } from './propose/projection-lag.js';
 import { CHANGE_CYCLE, smallChange, type EditAnchor } from './propose/small-changes.js';
 import { BenchUsageError } from './bench-command.js';
 import { parseKafkaFetchArgs } from './kafka-fetch-command.js';
+import type { ProposeBenchResult, ProposeScenario } from './propose/propose-bench.js';
+import { renderRepeatSummary, summarizeRepeats } from './propose/repeat-summary.js';
 
 const exposition = (applySum: number, applyCount: number, validatorSum: number) => `
 # HELP flowledger_propose_step_duration_seconds Time spent in each step of the write path
@@ -136,6 +138,7 @@ describe('bench propose options', () => {
       modes: ['own', 'shared'],
       stop: { durationMs: 15_000 },
       thinkMs: 0,
+      repeat: 1,
       metricsUrl: undefined,
       json: false,
     });
@@ -150,6 +153,44 @@ describe('bench propose options', () => {
     expect(() => parseProposeArgs(['--sizes', '1mb'])).toThrow(BenchUsageError);
     expect(() => parseProposeArgs(['--duration', '5', '--proposals', '5'])).toThrow(BenchUsageError);
     expect(() => parseProposeArgs(['--editors', 'ten'])).toThrow(BenchUsageError);
+  });
+
+  it('repeats the set up to 20 times, naming the limit beyond', () => {
+    expect(parseProposeArgs(['--repeat', '3']).repeat).toBe(3);
+    expect(() => parseProposeArgs(['--repeat', '21'])).toThrow(/at most 20 runs/);
+    expect(() => parseProposeArgs(['--repeat', '0'])).toThrow(BenchUsageError);
+  });
+});
+
+describe('bench propose repeated runs', () => {
+  const scenario = (size: string, editors: number, p95Ms: number) =>
+    ({
+      mode: 'own',
+      size,
+      editors,
+      latency: { count: 100, p50Ms: p95Ms / 2, p95Ms, p99Ms: p95Ms + 10, meanMs: 0, maxMs: 0 },
+    }) as unknown as ProposeScenario;
+  const run = (...scenarios: ProposeScenario[]) => ({ scenarios }) as unknown as ProposeBenchResult;
+
+  it('gives each configuration the median run and the range, over runs in any order', () => {
+    const rows = summarizeRepeats([
+      run(scenario('10kb', 10, 30), scenario('100kb', 10, 40)),
+      run(scenario('10kb', 10, 20), scenario('100kb', 10, 50)),
+      run(scenario('10kb', 10, 24), scenario('100kb', 10, 36)),
+    ]);
+    expect(rows).toEqual([
+      expect.objectContaining({ size: '10kb', runs: 3, p95Ms: { median: 24, min: 20, max: 30 } }),
+      expect.objectContaining({ size: '100kb', runs: 3, p95Ms: { median: 40, min: 36, max: 50 } }),
+    ]);
+    expect(rows[0]!.p99Ms).toEqual({ median: 34, min: 30, max: 40 });
+  });
+
+  it('takes the middle two of an even number of runs, and renders one row per configuration', () => {
+    const rows = summarizeRepeats([run(scenario('10kb', 1, 10)), run(scenario('10kb', 1, 14))]);
+    expect(rows[0]!.p95Ms).toEqual({ median: 12, min: 10, max: 14 });
+    expect(renderRepeatSummary(rows, 'cmd')).toContain(
+      '| own | 10kb | 1 | 2 | 6.0 (5.0–7.0) | 12.0 (10.0–14.0) | 22.0 (20.0–24.0) |',
+    );
   });
 });
 
