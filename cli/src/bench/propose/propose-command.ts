@@ -5,6 +5,9 @@ import { DIAGRAM_SIZES, runProposeBench, type EditingMode } from './propose-benc
 import { renderProposeReport } from './propose-report.js';
 import { renderRepeatSummary, summarizeRepeats } from './repeat-summary.js';
 
+/** Repeated runs of the whole set, at most (each takes the set's full time). */
+const MAX_REPEAT = 20;
+
 const USAGE = `usage: flowledger bench propose [--editors 1,10,50] [--sizes 10kb,100kb] [--modes own,shared]
                                [--duration SECONDS | --proposals N] [--think-ms MS] [--repeat N] [--metrics-url URL] [--lag-urls URL,URL] [--json]
   --editors      concurrent editors per run (default 1,10,50)
@@ -86,8 +89,6 @@ export function parseProposeArgs(args: string[]): ProposeArgs {
     json: values.json,
   };
 }
-
-const MAX_REPEAT = 20;
 
 export const proposeBenchmark: Benchmark = {
   summary: 'accept latency and throughput of small changes at 1..N concurrent editors, with time per step',
