@@ -55,6 +55,6 @@ export async function rebuildReadModels(
 
 /** The snapshotter's store as where diagrams start (none while it has never run). */
 async function snapshotsIn(pool: pg.Pool): Promise<SnapshotSource> {
-  const { createSnapshotSource, createSnapshotStore } = await import('@flowledger/snapshotter');
+  const { createSnapshotSource, createSnapshotStore } = await import('@flowledger/snapshotter/reader');
   return createSnapshotSource(createSnapshotStore(pool));
 }
