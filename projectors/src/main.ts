@@ -2,7 +2,7 @@ import { createServer } from 'node:http';
 import pg from 'pg';
 import pino from 'pino';
 import { collectDefaultMetrics, Registry } from 'prom-client';
-import { createLedger, migrateLedger } from '@flowledger/ledger';
+import { createLedger, listenForLedgerChanges, migrateLedger } from '@flowledger/ledger';
 import { verifyToken } from '@flowledger/oidc';
 import {
   createProjectionMetrics,
@@ -48,6 +48,13 @@ const projections: Projection[] = [
 ];
 const graph: GraphQueries = neo4jReadModel.queryApi;
 
+// The ledger's change notices tell the projectors which partitions to fetch (see startProjector).
+const changeNotices = {
+  listen: (onChange: (tenantId: string, diagramId: string) => void) =>
+    listenForLedgerChanges(stack.postgres.url, onChange, (err, channel) =>
+      logger.warn({ err, channel }, 'cannot listen for ledger changes yet; retrying'),
+    ),
+};
 const running: RunningProjector[] = [];
 for (const projection of projections) {
   running.push(
@@ -60,6 +67,8 @@ for (const projection of projections) {
       logger,
       discoveryIntervalMs: config.discoveryIntervalMs,
       minFetchIntervalMs: stack.projectionFetchIntervalMs,
+      changeNotices,
+      sweepIntervalMs: stack.projectionSweepIntervalMs,
     }),
   );
 }

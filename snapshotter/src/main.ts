@@ -1,7 +1,7 @@
 import { createServer } from 'node:http';
 import pg from 'pg';
 import pino from 'pino';
-import { createLedger, migrateLedger } from '@flowledger/ledger';
+import { createLedger, listenForLedgerChanges, migrateLedger } from '@flowledger/ledger';
 import { createProjectionMetrics, startProjector } from '@flowledger/projection';
 import { registry } from './snapshot-metrics.js';
 import { createSnapshotSource } from './snapshot-source.js';
@@ -44,6 +44,14 @@ const projector = await startProjector({
   metrics: createProjectionMetrics(registry),
   logger,
   minFetchIntervalMs: config.stack.projectionFetchIntervalMs,
+  // The ledger's change notices tell it which partitions to fetch (see startProjector).
+  changeNotices: {
+    listen: (onChange) =>
+      listenForLedgerChanges(config.stack.postgres.url, onChange, (err, channel) =>
+        logger.warn({ err, channel }, 'cannot listen for ledger changes yet; retrying'),
+      ),
+  },
+  sweepIntervalMs: config.stack.projectionSweepIntervalMs,
 });
 
 const metrics = createServer((req, res) => {

@@ -1,11 +1,15 @@
 import pg from 'pg';
 import type { DiagramEvent } from '@flowledger/events';
-import { LedgerError, type Ledger, type OutboxPublisher } from '@flowledger/ledger';
-import { listenToChannel, notifyChannel } from '../fanout/postgres-channel.js';
+import {
+  announceLedgerChange,
+  LedgerError,
+  listenForLedgerChanges,
+  type Ledger,
+  type OutboxPublisher,
+} from '@flowledger/ledger';
+import { warnCannotListen } from '../observability/logger.js';
 import { compressResult, LedgerConflict, type LedgerPort } from './ledger-port.js';
 import type { ChangeFeed } from './queries/change-feed.js';
-
-const CHANNEL = 'flowledger_ledger_changes';
 
 /** The command path's view of libs/ledger and its outbox publisher; announces each append to subscribers. */
 export function createLedgerAdapter(
@@ -17,7 +21,7 @@ export function createLedgerAdapter(
   /** Wakes this process's subscribers, and other processes' through Postgres (a hint: subscribers read the ledger). */
   const announce = (event: DiagramEvent) => {
     feed.notify(event.tenantId, event.diagramId);
-    void notifyChannel(pool, CHANNEL, `${event.tenantId}/${event.diagramId}`).catch(() => undefined);
+    void announceLedgerChange(pool, event.tenantId, event.diagramId).catch(() => undefined);
   };
 
   return {
@@ -80,8 +84,9 @@ function asConflict(error: unknown): unknown {
 
 /** Wakes this process's subscribers when any process appends (a hint: they read the ledger). */
 export function listenForChanges(databaseUrl: string, feed: ChangeFeed): { stop(): Promise<void> } {
-  return listenToChannel(databaseUrl, CHANNEL, (payload) => {
-    const [tenantId, diagramId] = payload.split('/');
-    if (tenantId && diagramId) feed.notify(tenantId, diagramId);
-  });
+  return listenForLedgerChanges(
+    databaseUrl,
+    (tenantId, diagramId) => feed.notify(tenantId, diagramId),
+    warnCannotListen,
+  );
 }

@@ -12,3 +12,7 @@ export const logger = pino({
 });
 
 export type Logger = typeof logger;
+
+/** How a Postgres channel listener (change notices, presence) reports that it cannot listen yet; it retries. */
+export const warnCannotListen = (error: unknown, channel: string) =>
+  logger.warn({ err: error, channel }, 'cannot listen on the Postgres channel yet; retrying');

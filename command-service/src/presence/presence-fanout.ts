@@ -1,8 +1,8 @@
 import type pg from 'pg';
-import { logger } from '../observability/logger.js';
+import { listenToChannel, notifyChannel } from '@flowledger/ledger';
+import { logger, warnCannotListen } from '../observability/logger.js';
 import type { PresenceUpdate } from './presence-board.js';
 import { PresenceHub, type PresenceSettings } from './presence-hub.js';
-import { listenToChannel, notifyChannel } from '../fanout/postgres-channel.js';
 
 const CHANNEL = 'flowledger_presence';
 
@@ -22,11 +22,16 @@ export function startPresence(options: {
       logger.warn({ err: error, diagram_id: update.diagramId }, 'presence not forwarded to other processes'),
     ),
   );
-  const listener = listenToChannel(options.databaseUrl, CHANNEL, (payload) => {
-    const update = parseUpdate(payload);
-    if (update) hub.accept(update);
-    else logger.warn({ payload: payload.slice(0, 200) }, 'ignored a malformed presence notification');
-  });
+  const listener = listenToChannel(
+    options.databaseUrl,
+    CHANNEL,
+    (payload) => {
+      const update = parseUpdate(payload);
+      if (update) hub.accept(update);
+      else logger.warn({ payload: payload.slice(0, 200) }, 'ignored a malformed presence notification');
+    },
+    warnCannotListen,
+  );
   hub.start();
   return {
     hub,

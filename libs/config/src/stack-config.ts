@@ -43,6 +43,7 @@ const schema = z.object({
   FLOWLEDGER_WEB_PORT: z.coerce.number().int().positive().default(5180),
   FLOWLEDGER_READ_SIDE_NICE: z.coerce.number().int().min(0).max(19).default(10),
   FLOWLEDGER_PROJECTION_FETCH_INTERVAL_MS: z.coerce.number().int().min(0).max(60_000).default(500),
+  FLOWLEDGER_PROJECTION_SWEEP_INTERVAL_MS: z.coerce.number().int().min(100).max(600_000).default(5_000),
 });
 
 export interface StackConfig {
@@ -86,6 +87,12 @@ export interface StackConfig {
    * beside the write path, and read models that much further behind.
    */
   projectionFetchIntervalMs: number;
+  /**
+   * How often a projector or the snapshotter fetches from every tenant topic (ms). Between sweeps
+   * they fetch only the partitions of diagrams the ledger announced as changed; a sweep finds what
+   * came without a notice (a relay's late publish, a notice lost while Postgres restarted).
+   */
+  projectionSweepIntervalMs: number;
 }
 
 const DEV_PG_USER = 'flowledger';
@@ -154,6 +161,7 @@ export function loadStackConfig(env: NodeJS.ProcessEnv = process.env): StackConf
     web: { port: e.FLOWLEDGER_WEB_PORT },
     readSideNiceness: e.FLOWLEDGER_READ_SIDE_NICE,
     projectionFetchIntervalMs: e.FLOWLEDGER_PROJECTION_FETCH_INTERVAL_MS,
+    projectionSweepIntervalMs: e.FLOWLEDGER_PROJECTION_SWEEP_INTERVAL_MS,
   };
 }
 

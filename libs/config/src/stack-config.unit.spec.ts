@@ -44,6 +44,14 @@ describe('loadStackConfig', () => {
     );
   });
 
+  it('sweeps every tenant topic every 5 s by default, at least every 10 minutes', () => {
+    expect(loadStackConfig({}).projectionSweepIntervalMs).toBe(5_000);
+    expect(loadStackConfig({ FLOWLEDGER_PROJECTION_SWEEP_INTERVAL_MS: '100' }).projectionSweepIntervalMs).toBe(100);
+    expect(() => loadStackConfig({ FLOWLEDGER_PROJECTION_SWEEP_INTERVAL_MS: '600001' })).toThrow(
+      /FLOWLEDGER_PROJECTION_SWEEP_INTERVAL_MS/,
+    );
+  });
+
   it('reaches the validator over <var>/run/validator.sock on this machine, else over gRPC only', () => {
     const checkoutVar = join(import.meta.dirname, '..', '..', '..', 'var');
     expect(loadStackConfig({}).validator.socketPath).toBe(join(checkoutVar, 'run', 'validator.sock'));

@@ -1,11 +1,7 @@
-import {
-  Consumer,
-  MessagesStreamModes,
-  MessagesStreamFallbackModes,
-  type Message,
-  type MessagesStream,
-} from '@platformatic/kafka';
+import { ConnectionPool, Consumer, ListOffsetTimestamps } from '@platformatic/kafka';
 import { type KafkaConnection, READ_SIDE_METADATA_MAX_AGE_MS, validateConnection } from './kafka-connection.js';
+import { partitionForKey } from './kafka-partitioning.js';
+import { createFetchPositions, type PartitionPosition } from './fetch-positions.js';
 import { createSerialBatcher } from './serial-batcher.js';
 
 export interface IncomingRecord {
@@ -21,6 +17,15 @@ interface ConsumeCommon {
   topics: string[];
   /** Where a group with no committed offset starts (default: earliest, so nothing is missed). */
   startAt?: 'earliest' | 'latest';
+  /**
+   * Fetch on news instead of long-polling every partition. Every fetch names the partitions it
+   * reads, and the client and the broker pay for each one (~8 ms each per fetch with ~1,000
+   * tenant topics). With this set, a fetch names only the partitions `notify()` named since the
+   * last one, and every `sweepIntervalMs` all of them (what arrived without a notice: a relay's
+   * publish, a notice lost while its channel reconnected). Without it, each fetch names every
+   * partition and waits at the broker until a record arrives.
+   */
+  news?: { sweepIntervalMs: number };
 }
 
 /** One handler call per record, or per batch of the records already fetched (each partition in order). */
@@ -39,11 +44,9 @@ export type ConsumeOptions = ConsumeCommon &
         onBatch(records: IncomingRecord[]): Promise<void>;
         maxBatchSize?: number;
         /**
-         * The least time between two fetches (default 0). Every fetch request lists every
-         * assigned partition — one per tenant topic — so a consumer that fetches after each
-         * record makes the broker and itself do that work per record. With an interval, a
-         * fetch brings what arrived meanwhile as one batch (at most one fetch per interval
-         * under load); an idle consumer still gets the next record as soon as it arrives.
+         * The least time between two fetches (default 0). Under load, a fetch brings what arrived
+         * meanwhile as one batch (at most one fetch per interval); an idle consumer still fetches
+         * the next record as soon as it arrives (or is announced).
          */
         minFetchIntervalMs?: number;
       }
@@ -56,26 +59,33 @@ export interface KafkaConsumer {
    * committed offset, so records handled since then are delivered again.
    */
   run(options: ConsumeOptions): Promise<void>;
+  /**
+   * Records may have arrived in `topic` (in `key`'s partition, when given). With `news` set, the
+   * next fetch names those partitions; otherwise, and for topics not assigned here, it does nothing.
+   */
+  notify(topic: string, key?: string): void;
+  /** Lets a running handler finish, commits what was handled, and leaves the group. */
   close(): Promise<void>;
 }
 
-/**
- * A consumer-group member that commits an offset only after its handler succeeded (at-least-once).
- * Commits are coalesced: one OffsetCommit at a time, carrying the latest handled offset of each
- * partition, because a round trip per record capped a consumer at about 180 records/s.
- */
 const RECONNECT_BASE_DELAY_MS = 250;
+const RECONNECT_MAX_DELAY_MS = 5000;
 /**
- * How long an idle member's fetch waits at the broker. It returns as soon as a record arrives, so
- * this costs no latency; it only sets how often an idle member re-lists every tenant topic. With
- * ~1,160 topics, 10 s instead of 2 s cut the idle stack's CPU by ~2 CPU-s a minute (Kafka's share
- * from ~5.1 to ~3.1). It stays well under the client's 30-s request timeout; the stream fetches on
- * connections of its own, so a parked fetch holds up no heartbeat or commit; and close() does not
- * wait for it (measured: ~12 ms either way).
+ * How long a fetch without `news` waits at the broker. It returns as soon as a record arrives, so
+ * this costs no latency; it only sets how often an idle member re-lists every partition. It stays
+ * well under the client's 30-s request timeout, and the fetches use connections of their own, so
+ * a parked fetch holds up no heartbeat or commit.
  */
 const FETCH_MAX_WAIT_MS = 10_000;
-const RECONNECT_MAX_DELAY_MS = 5000;
+const FETCH_MAX_BYTES = 16 << 20;
+const PARTITION_MAX_BYTES = 1 << 20;
 
+/**
+ * A consumer-group member that reads with its own fetch loop and commits an offset only after its
+ * handler succeeded (at-least-once). The library's stream names every assigned partition in every
+ * fetch; this loop names only those with news when it has a news source. Commits are coalesced:
+ * one OffsetCommit at a time, carrying the latest handled offset of each partition.
+ */
 export function createKafkaConsumer(connection: KafkaConnection & { groupId: string }): KafkaConsumer {
   validateConnection(connection);
   if (!connection.groupId) throw new Error('kafka: groupId is required for a consumer');
@@ -86,93 +96,208 @@ export function createKafkaConsumer(connection: KafkaConnection & { groupId: str
     autocommit: false,
     sessionTimeout: 10_000,
     heartbeatInterval: 500,
-    maxWaitTime: FETCH_MAX_WAIT_MS,
     metadataMaxAge: READ_SIDE_METADATA_MAX_AGE_MS,
   });
-  let stream: MessagesStream<Buffer, Buffer, Buffer, Buffer> | undefined;
+  const positions = createFetchPositions();
+  const partitionCounts = new Map<string, number>();
+  const wake = createWakeSignal();
+  consumer.on('consumer:group:join', () => wake.fire());
+  let fetchPool: ConnectionPool | undefined;
+  let news: ConsumeCommon['news'];
   let closing = false;
-  const commits = createSerialBatcher<PendingCommit>({
-    flush: async (pending) => {
-      const latestByPartition = new Map(pending.map((p) => [p.partition, p.commit]));
-      await Promise.all([...latestByPartition.values()].map((commit) => commit()));
+  let running: Promise<void> | undefined;
+
+  const commits = createSerialBatcher<PartitionPosition>({
+    flush: async (handled) => {
+      const latest = new Map(handled.map((p) => [`${p.topic}:${p.partition}`, p]));
+      await consumer.commit({
+        offsets: [...latest.values()].map(({ topic, partition, offset }) => ({
+          topic,
+          partition,
+          offset,
+          leaderEpoch: -1,
+        })),
+      });
     },
     sizeOf: () => 0,
     maxFlushSize: Number.POSITIVE_INFINITY,
   });
   let lastCommit: Promise<void> | undefined;
   let commitError: unknown;
-  return {
-    async run(options) {
-      const { topics, startAt = 'earliest' } = options;
-      const maxBatch = 'onBatch' in options ? (options.maxBatchSize ?? 1_000) : 1;
-      const fetchInterval = 'onBatch' in options ? (options.minFetchIntervalMs ?? 0) : 0;
-      const handle =
-        'onBatch' in options
-          ? (messages: Message<Buffer, Buffer, Buffer, Buffer>[]) => options.onBatch(messages.map(toIncomingRecord))
-          : (messages: Message<Buffer, Buffer, Buffer, Buffer>[]) => options.onRecord(toIncomingRecord(messages[0]!));
-      // @platformatic/kafka ends the stream with an error once a fetch outlives its retries (a broker
-      // restart does that); the member then rejoins and resumes from the committed offsets.
-      for (let attempt = 0; !closing; attempt++) {
-        try {
-          stream = await consumer.consume({
-            topics,
-            mode: MessagesStreamModes.COMMITTED,
-            fallbackMode:
-              startAt === 'earliest' ? MessagesStreamFallbackModes.EARLIEST : MessagesStreamFallbackModes.LATEST,
-            // With an interval, the stream must not fetch ahead on its own: one fetch's records at a time.
-            ...(fetchInterval > 0 ? { highWaterMark: 1 } : {}),
-          });
-          for await (const first of stream) {
-            const receivedAt = Date.now();
-            attempt = 0;
-            // What the stream has buffered already (it fetches ahead up to its highWaterMark) joins the batch.
-            const batch = [first];
-            for (let next; batch.length < maxBatch && (next = stream.read() as typeof first | null) !== null;) {
-              batch.push(next);
-            }
+
+  /** Positions for the current assignment: each partition's committed offset, or the start the caller chose. */
+  const assignFromGroup = async (startAt: 'earliest' | 'latest') => {
+    await lastCommit?.catch(() => undefined); // what was handled counts before offsets are read back
+    const generation = consumer.generationId;
+    const assignments = consumer.assignments ?? [];
+    const committed = assignments.length > 0 ? await consumer.listCommittedOffsets({ topics: assignments }) : new Map();
+    const missing = assignments.filter((a) => a.partitions.some((p) => (committed.get(a.topic)?.[p] ?? -1n) < 0n));
+    const fallback =
+      missing.length > 0
+        ? await consumer.listOffsets({
+            topics: missing.map((a) => a.topic),
+            timestamp: startAt === 'earliest' ? ListOffsetTimestamps.EARLIEST : ListOffsetTimestamps.LATEST,
+          })
+        : new Map<string, bigint[]>();
+    positions.assign(
+      assignments.flatMap(({ topic, partitions }) =>
+        partitions.map((partition) => {
+          const done = committed.get(topic)?.[partition] ?? -1n;
+          return { topic, partition, offset: done >= 0n ? done : (fallback.get(topic)?.[partition] ?? 0n) };
+        }),
+      ),
+    );
+    return generation;
+  };
+
+  /** Fetches the partitions given, one request per leader, and returns their new records in partition order. */
+  const fetchRecords = async (topics: string[], wanted: PartitionPosition[], maxWaitTime: number) => {
+    const metadata = await consumer.metadata({ topics });
+    for (const [topic, t] of metadata.topics) partitionCounts.set(topic, t.partitionsCount);
+    const byLeader = new Map<number, Map<string, PartitionPosition[]>>();
+    for (const p of wanted) {
+      const leader = metadata.topics.get(p.topic)!.partitions[p.partition]!.leader;
+      const topicsOfLeader = byLeader.get(leader) ?? new Map<string, PartitionPosition[]>();
+      byLeader.set(leader, topicsOfLeader);
+      topicsOfLeader.set(p.topic, [...(topicsOfLeader.get(p.topic) ?? []), p]);
+    }
+    const topicById = new Map([...metadata.topics].map(([name, t]) => [t.id, name]));
+    fetchPool ??= new ConnectionPool(connection.clientId);
+    const responses = await Promise.all(
+      [...byLeader].map(([node, topicsOfLeader]) =>
+        consumer.fetch({
+          node,
+          maxWaitTime,
+          minBytes: 1,
+          maxBytes: FETCH_MAX_BYTES,
+          connectionPool: fetchPool,
+          topics: [...topicsOfLeader].map(([topic, partitions]) => ({
+            topicId: metadata.topics.get(topic)!.id,
+            partitions: partitions.map(({ partition, offset }) => ({
+              partition,
+              fetchOffset: offset,
+              partitionMaxBytes: PARTITION_MAX_BYTES,
+              currentLeaderEpoch: -1,
+              lastFetchedEpoch: -1,
+            })),
+          })),
+        }),
+      ),
+    );
+    return responses.flatMap((response) => recordsOf(response, topicById));
+  };
+
+  const recordsOf = (response: FetchResponse, topicById: Map<string, string>): IncomingRecord[] =>
+    response.responses.flatMap(({ topicId, partitions }) => {
+      const topic = topicById.get(topicId)!;
+      return partitions.flatMap(({ partitionIndex, records, highWatermark }) =>
+        positions
+          .accept(
+            topic,
+            partitionIndex,
+            (records ?? []).map((b) => ({ ...b, isControl: (b.attributes & CONTROL_BATCH) !== 0 })),
+            highWatermark,
+          )
+          .map(({ record, offset }) => ({
+            topic,
+            partition: partitionIndex,
+            offset,
+            key: record.key?.toString() ?? '',
+            value: record.value ?? Buffer.alloc(0),
+            headers: Object.fromEntries(record.headers.map(([k, v]) => [k?.toString() ?? '', v?.toString() ?? ''])),
+          })),
+      );
+    });
+
+  const run = async (options: ConsumeOptions) => {
+    const { topics, startAt = 'earliest' } = options;
+    news = options.news;
+    const maxBatch = 'onBatch' in options ? (options.maxBatchSize ?? 1_000) : 1;
+    const fetchInterval = 'onBatch' in options ? (options.minFetchIntervalMs ?? 0) : 0;
+    const handle =
+      'onBatch' in options
+        ? (records: IncomingRecord[]) => options.onBatch(records)
+        : (records: IncomingRecord[]) => options.onRecord(records[0]!);
+    consumer.topics.trackAll(...topics);
+    for (let attempt = 0; !closing; attempt++) {
+      try {
+        await consumer.joinGroup({});
+        let generation = await assignFromGroup(startAt);
+        let lastSweep = 0;
+        let lastFetch = 0;
+        while (!closing) {
+          if (consumer.generationId !== generation) {
+            generation = await assignFromGroup(startAt); // a rebalance: new partitions, or some gone
+            lastSweep = 0;
+          }
+          const now = Date.now();
+          const pause = lastFetch + fetchInterval - now;
+          const sweepDue = !news || now - lastSweep >= news.sweepIntervalMs;
+          if (pause > 0 || (!sweepDue && !positions.hasNews())) {
+            await wake.wait(pause > 0 ? pause : lastSweep + news!.sweepIntervalMs - now);
+            continue;
+          }
+          lastFetch = now;
+          if (sweepDue) lastSweep = now;
+          const wanted = positions.take(sweepDue);
+          if (wanted.length === 0) continue;
+          const fetched = await wake.unlessClosed(fetchRecords(topics, wanted, news ? 0 : FETCH_MAX_WAIT_MS));
+          if (fetched === undefined || closing) break;
+          // Records of a generation that ended may belong to another member now; read them again.
+          if (consumer.generationId !== generation) continue;
+          attempt = 0;
+          for (let i = 0; i < fetched.length; i += maxBatch) {
+            const batch = fetched.slice(i, i + maxBatch);
             try {
               await handle(batch);
             } catch (err) {
               throw new HandlerFailure(err);
             }
-            const lastByPartition = new Map(batch.map((m) => [`${m.topic}:${m.partition}`, m]));
+            const last = new Map(batch.map((r) => [`${r.topic}:${r.partition}`, r]));
             lastCommit = commits.add(
-              [...lastByPartition].map(([partition, message]) => ({
-                partition,
-                commit: async () => {
-                  await message.commit();
-                },
-              })),
+              [...last.values()].map((r) => ({ topic: r.topic, partition: r.partition, offset: r.offset + 1n })),
             );
             lastCommit.catch((err: unknown) => (commitError ??= err));
             if (commitError) throw commitError;
-            const wait = fetchInterval - (Date.now() - receivedAt);
-            if (wait > 0 && !closing) await sleep(wait);
           }
-        } catch (err) {
-          if (closing) return;
-          if (err instanceof HandlerFailure) throw err.cause;
-          await stream?.close().catch(() => undefined);
-          commitError = undefined;
-          await sleep(Math.min(RECONNECT_MAX_DELAY_MS, RECONNECT_BASE_DELAY_MS * 2 ** attempt));
         }
+      } catch (err) {
+        if (closing) return;
+        if (err instanceof HandlerFailure) throw err.cause;
+        // The broker went away or refused the member: rejoin and read again from the committed offsets.
+        commitError = undefined;
+        consumer.clearMetadata();
+        await wake.wait(Math.min(RECONNECT_MAX_DELAY_MS, RECONNECT_BASE_DELAY_MS * 2 ** attempt));
       }
+    }
+  };
+
+  return {
+    run(options) {
+      running = run(options);
+      return running;
+    },
+    notify(topic, key) {
+      if (!news) return;
+      const count = key === undefined ? undefined : partitionCounts.get(topic);
+      positions.markNews(topic, count === undefined ? undefined : partitionForKey(key!, count));
+      wake.fire();
     },
     async close() {
       closing = true;
-      await stream?.close();
+      wake.close();
+      await running?.catch(() => undefined);
       // The last handled offsets go out before the member leaves, so a successor resumes right after them.
       await lastCommit?.catch(() => undefined);
+      await fetchPool?.close().catch(() => undefined);
       await consumer.close(true);
     },
   };
 }
 
-interface PendingCommit {
-  /** `topic:partition` */
-  partition: string;
-  commit(): Promise<void>;
-}
+const CONTROL_BATCH = 1 << 5;
+
+type FetchResponse = Awaited<ReturnType<Consumer['fetch']>>;
 
 /** Marks an error thrown by the caller's handler, which ends `run()`, from the broker's, which does not. */
 class HandlerFailure extends Error {
@@ -181,15 +306,38 @@ class HandlerFailure extends Error {
   }
 }
 
-function toIncomingRecord(message: Message<Buffer, Buffer, Buffer, Buffer>): IncomingRecord {
+/** Wakes the fetch loop early: on news, on a rebalance, on close. */
+function createWakeSignal() {
+  let resolveWait: (() => void) | undefined;
+  let closed = false;
+  let closeSignal!: () => void;
+  const closedSignal = new Promise<undefined>((resolve) => {
+    closeSignal = () => resolve(undefined);
+  });
   return {
-    topic: message.topic,
-    partition: message.partition,
-    offset: message.offset,
-    key: message.key?.toString() ?? '',
-    value: message.value,
-    headers: Object.fromEntries([...message.headers].map(([k, v]) => [k.toString(), v.toString()])),
+    fire() {
+      resolveWait?.();
+    },
+    close() {
+      closed = true;
+      closeSignal();
+      resolveWait?.();
+    },
+    /** Resolves after `ms`, or earlier when fired or closed. */
+    async wait(ms: number) {
+      if (closed) return;
+      let timer: NodeJS.Timeout | undefined;
+      await new Promise<void>((resolve) => {
+        resolveWait = resolve;
+        timer = setTimeout(resolve, Math.max(0, ms));
+      });
+      clearTimeout(timer);
+      resolveWait = undefined;
+    },
+    /** The promise's value, or undefined once closed (a parked fetch is not waited for). */
+    unlessClosed<T>(promise: Promise<T>): Promise<T | undefined> {
+      promise.catch(() => undefined); // an abandoned fetch may fail after close
+      return Promise.race([promise, closedSignal]);
+    },
   };
 }
-
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));

@@ -12,3 +12,5 @@ export {
   type SweepResult,
 } from './outbox/outbox-publisher.js';
 export type { Relay, RelayOptions } from './outbox/relay.js';
+export { announceLedgerChange, listenForLedgerChanges } from './notices/ledger-changes.js';
+export { listenToChannel, notifyChannel, type ChannelErrorReporter } from './notices/postgres-channel.js';

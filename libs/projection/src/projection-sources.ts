@@ -22,3 +22,11 @@ export interface SnapshotSource {
   /** The latest snapshot of the diagram at or before `version`, if any. */
   latestSnapshot(tenantId: string, diagramId: string, atOrBefore: number): Promise<StoredSnapshot | undefined>;
 }
+
+/**
+ * Which diagram just changed, as the ledger announces it (`listenForLedgerChanges` of
+ * @flowledger/ledger is one). A hint: a notice can be lost, so the consumer still sweeps.
+ */
+export interface ChangeNotices {
+  listen(onChange: (tenantId: string, diagramId: string) => void): { stop(): Promise<void> };
+}

@@ -1,4 +1,4 @@
-import { createEventCodec, EventError, type DiagramEvent } from '@flowledger/events';
+import { createEventCodec, diagramEventsTopic, EventError, type DiagramEvent } from '@flowledger/events';
 import {
   createKafkaAdmin,
   createKafkaConsumer,
@@ -9,7 +9,7 @@ import {
 import { createChangeProcessor, type ProcessOutcome } from './change-processor.js';
 import type { Projection } from './projection.js';
 import { createProjectionMetrics, type ProjectionMetrics } from './projection-metrics.js';
-import type { LedgerSource, SnapshotSource } from './projection-sources.js';
+import type { ChangeNotices, LedgerSource, SnapshotSource } from './projection-sources.js';
 import { tenantTopics } from './tenant-topics.js';
 
 /** Structured logging as pino offers it; the runner never logs through console. */
@@ -46,6 +46,14 @@ export interface ProjectorOptions {
    * interval rather than once per record. Idle, the next record still comes at once.
    */
   minFetchIntervalMs?: number;
+  /**
+   * Where the consumer learns which diagram changed. With it, a fetch names only the partitions
+   * of changed diagrams, and every partition only each `sweepIntervalMs` (default 5 s): with
+   * many tenant topics, naming them all is most of a fetch's cost. Without it, every fetch names
+   * every partition and waits at the broker for the next record.
+   */
+  changeNotices?: ChangeNotices;
+  sweepIntervalMs?: number;
   clientId?: string;
   /** Called with every event's outcome, after its offset may be committed (tests, tracing). */
   onOutcome?(event: DiagramEvent, outcome: ProcessOutcome): void;
@@ -143,6 +151,17 @@ export async function startProjector(options: ProjectorOptions): Promise<Running
     }
   };
 
+  const notices = options.changeNotices?.listen((tenantId, diagramId) => {
+    if (options.tenants && !options.tenants.includes(tenantId)) return;
+    let topic: string;
+    try {
+      topic = diagramEventsTopic(tenantId);
+    } catch {
+      return; // not a tenant id any topic could carry
+    }
+    consumer?.notify(topic, diagramId);
+  });
+
   const discover = async () => tenantTopics(await admin.listTopics(), options.tenants);
 
   // One member at a time: (re)joins with the current topic list until stopped.
@@ -163,6 +182,7 @@ export async function startProjector(options: ProjectorOptions): Promise<Running
           maxBatchSize: options.maxBatchSize,
           minFetchIntervalMs: options.minFetchIntervalMs ?? 100,
           startAt: 'earliest',
+          news: options.changeNotices ? { sweepIntervalMs: options.sweepIntervalMs ?? 5_000 } : undefined,
         });
       } catch (error) {
         if (stopping) break;
@@ -218,7 +238,7 @@ export async function startProjector(options: ProjectorOptions): Promise<Running
       clearInterval(measureLag);
       await consumer?.close().catch(() => undefined);
       await loop;
-      await Promise.all([admin.close(), groupLag.close()].map((p) => p.catch(() => undefined)));
+      await Promise.all([admin.close(), groupLag.close(), notices?.stop()].map((p) => p?.catch(() => undefined)));
     },
   };
 }

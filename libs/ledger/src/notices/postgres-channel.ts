@@ -1,17 +1,19 @@
 import pg from 'pg';
-import { logger } from '../observability/logger.js';
+
+/** Where a listener reports that it cannot listen (yet); it keeps retrying. */
+export type ChannelErrorReporter = (error: unknown, channel: string) => void;
 
 /**
- * Postgres LISTEN/NOTIFY as a fan-out between command-service processes (the change feed's
- * wake-ups, presence heartbeats): one dedicated connection LISTENs, and reconnects when
- * Postgres restarts.
- * (Notifications sent while it is reconnecting are lost: use it for state that is re-sent,
- * such as heartbeats, or as a wake-up with a polling fallback.)
+ * Postgres LISTEN/NOTIFY as a fan-out between processes (the ledger's change notices, the command
+ * service's presence heartbeats): one dedicated connection LISTENs, and reconnects when Postgres
+ * restarts. Notifications sent while it is reconnecting are lost: use it for state that is
+ * re-sent, such as heartbeats, or as a wake-up with a polling fallback.
  */
 export function listenToChannel(
   databaseUrl: string,
   channel: string,
   onPayload: (payload: string) => void,
+  onError?: ChannelErrorReporter,
 ): { stop(): Promise<void> } {
   if (!/^[a-z_][a-z0-9_]*$/.test(channel)) throw new Error(`not a plain channel name: ${channel}`);
   let client: pg.Client | undefined;
@@ -31,8 +33,9 @@ export function listenToChannel(
       await c.connect();
       await c.query(`LISTEN ${channel}`);
       client = c;
+      if (stopped) await c.end();
     } catch (error) {
-      logger.warn({ err: error, channel }, 'cannot listen on the Postgres channel yet; retrying');
+      onError?.(error, channel);
       await c.end().catch(() => undefined);
       retry();
     }
