@@ -7,6 +7,7 @@ import {
   startProjector,
   type Projection,
   type ProjectorLogger,
+  type ProjectorOptions,
   type RunningProjector,
 } from '@flowledger/projection';
 import {
@@ -39,16 +40,18 @@ export class ScratchReadModels {
   /** A live projector of `projection` over one tenant's topic (or `tenants`'), checking its lag every half second. */
   startLive(
     projection: Projection,
-    scope: string | { tenants: string[]; logger?: ProjectorLogger },
+    scope:
+      | string
+      | ({ tenants: string[]; logger?: ProjectorLogger } & Pick<ProjectorOptions, 'changeNotices' | 'sweepIntervalMs'>),
   ): Promise<RunningProjector> {
-    const { tenants, logger } = typeof scope === 'string' ? { tenants: [scope], logger: undefined } : scope;
+    const { tenants, ...rest } = typeof scope === 'string' ? { tenants: [scope] } : scope;
     return startProjector({
+      ...rest,
       projection,
       brokers: stack.kafka.brokers,
       registryUrl: stack.schemaRegistry.url,
       ledger: this.ledger,
       tenants,
-      logger,
       discoveryIntervalMs: 500,
       rejoinIntervalMs: 1_000,
       lagIntervalMs: 500,
