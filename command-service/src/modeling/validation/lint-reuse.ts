@@ -1,9 +1,10 @@
 import type { Operation } from '@flowledger/bpmn-operations';
 
 /**
- * Incremental lint (pure): after a proposal that only moves, resizes or reroutes — no element,
- * name, type or parent changes — bpmnlint's rules that never look at the diagram's layout find
- * exactly what they found on the previous version, so only the rest run again.
+ * Incremental lint (pure): after a proposal that only moves, resizes, reroutes or renames — no
+ * element, type, parent or other property changes — bpmnlint's rules that read neither the
+ * layout nor (for a rename) names find exactly what they found on the previous version, so only
+ * the rest run again.
  *
  * The core rules of bpmnlint 11 that read layout (BPMNDI shapes, bounds, waypoints); a rule not
  * named in LAYOUT_BLIND_RULES (a plugin's, a newer core rule) always runs again too.
@@ -43,21 +44,48 @@ export const LAYOUT_BLIND_RULES: ReadonlySet<string> = new Set([
   'superfluous-termination',
 ]);
 
-/** Whether `operations` change the layout only: a move within its parent, a resize, new waypoints. */
-export function isLayoutOnly(operations: readonly Operation[]): boolean {
-  return (
-    operations.length > 0 &&
-    operations.every(
-      (op) =>
-        op.kind === 'resizeShape' ||
-        op.kind === 'updateWaypoints' ||
-        (op.kind === 'moveElements' && op.newParentId === ''),
-    )
-  );
+/** The core rules that read element names (checked against each rule's source); all are layout-blind. */
+export const NAME_READING_RULES: ReadonlySet<string> = new Set([
+  'global',
+  'label-required',
+  'link-event',
+  'superfluous-label',
+]);
+
+/** What a proposal may change without touching the diagram's structure. */
+type Aspect = 'layout' | 'names';
+
+/** The one aspect `op` changes, or undefined when it changes more (an element, a type, a parent, another property). */
+function aspectOf(op: Operation): Aspect | undefined {
+  if (op.kind === 'resizeShape' || op.kind === 'updateWaypoints') return 'layout';
+  if (op.kind === 'moveElements' && op.newParentId === '') return 'layout';
+  if (op.kind === 'updateProperties') {
+    const keys = Object.keys(op.properties);
+    if (keys.length > 0 && keys.every((key) => key === 'name')) return 'names';
+  }
+  return undefined;
 }
 
-/** The configured rules whose previous findings still hold after `operations` (none unless layout only). */
+/** Whether `operations` change the layout only: a move within its parent, a resize, new waypoints. */
+export function isLayoutOnly(operations: readonly Operation[]): boolean {
+  return operations.length > 0 && operations.every((op) => aspectOf(op) === 'layout');
+}
+
+/** The configured rules whose previous findings still hold after `operations` (none unless layout or names only). */
 export function reusableRules(ruleNames: readonly string[], operations: readonly Operation[]): Set<string> {
-  if (!isLayoutOnly(operations)) return new Set();
-  return new Set(ruleNames.filter((name) => LAYOUT_BLIND_RULES.has(name)));
+  const aspects = new Set<Aspect>();
+  for (const op of operations) {
+    const aspect = aspectOf(op);
+    if (!aspect) return new Set();
+    aspects.add(aspect);
+  }
+  if (aspects.size === 0) return new Set();
+  return new Set(
+    ruleNames.filter(
+      (name) =>
+        (LAYOUT_BLIND_RULES.has(name) || LAYOUT_READING_RULES.has(name)) &&
+        !(aspects.has('layout') && LAYOUT_READING_RULES.has(name)) &&
+        !(aspects.has('names') && NAME_READING_RULES.has(name)),
+    ),
+  );
 }

@@ -24,9 +24,20 @@ describe('which findings a proposal can change', () => {
     ];
     expect(isLayoutOnly(layout)).toBe(true);
     expect([...reusableRules(rules, layout)]).toEqual(['no-disconnected', 'label-required']);
-    expect(reusableRules(rules, [move, rename]).size).toBe(0);
     expect(reusableRules(rules, [{ ...move, newParentId: 'SubProcess_1' }]).size).toBe(0);
     expect(reusableRules(rules, []).size).toBe(0);
+  });
+
+  it('keeps every known rule that reads no names after renames, and no layout-reading one after a move too', () => {
+    const rules = ['no-disconnected', 'no-overlapping-elements', 'label-required', 'link-event', 'my-plugin/rule'];
+    expect([...reusableRules(rules, [rename])]).toEqual(['no-disconnected', 'no-overlapping-elements']);
+    expect([...reusableRules(rules, [move, rename])]).toEqual(['no-disconnected']);
+    expect(isLayoutOnly([move, rename])).toBe(false);
+    // a rename together with any other property, or another property alone, changes more than names
+    const renameAndMore: Operation = { ...rename, properties: { name: 'x', isInterrupting: false } };
+    expect(reusableRules(rules, [renameAndMore]).size).toBe(0);
+    expect(reusableRules(rules, [{ ...rename, properties: { documentation: 'd' } }]).size).toBe(0);
+    expect(reusableRules(rules, [{ ...rename, properties: {} }]).size).toBe(0);
   });
 });
 
@@ -39,6 +50,7 @@ describe('lint from the previous version', () => {
   for (const [name, config] of configs) {
     it(`finds exactly what a full lint finds, after every proposal of random sessions (${name})`, async () => {
       let reused = 0;
+      let renamesReused = 0;
       await fc.assert(
         fc.asyncProperty(
           fc.constantFrom(...models),
@@ -51,7 +63,10 @@ describe('lint from the previous version', () => {
               async ({ operations, diagram }) => {
                 const full = await lintDefinitions(diagram.definitions, config);
                 const incremental = await lintDefinitions(diagram.definitions, config, { memo: memo!, operations });
-                if (isLayoutOnly(operations)) reused++;
+                if (reusableRules(['no-disconnected'], operations).size > 0) reused++;
+                if (operations.some((op) => op.kind === 'updateProperties') && !isLayoutOnly(operations)) {
+                  if (reusableRules(['no-disconnected'], operations).size > 0) renamesReused++;
+                }
                 expect(incremental, `${model} after ${JSON.stringify(operations)}`).toEqual(full);
                 memo = incremental.memo;
               },
@@ -64,6 +79,7 @@ describe('lint from the previous version', () => {
         { numRuns: 60, seed: 7 },
       );
       expect(reused).toBeGreaterThan(30);
+      expect(renamesReused).toBeGreaterThan(5); // seeded: renames-only proposals do occur
     }, 180_000);
   }
 });
