@@ -7,6 +7,7 @@ import { verifyToken } from '@flowledger/oidc';
 import {
   createProjectionMetrics,
   startProjector,
+  type ChangeNotices,
   type Projection,
   type RunningProjector,
 } from '@flowledger/projection';
@@ -49,11 +50,12 @@ const projections: Projection[] = [
 const graph: GraphQueries = neo4jReadModel.queryApi;
 
 // The ledger's change notices tell the projectors which partitions to fetch (see startProjector).
-const changeNotices = {
-  listen: (onChange: (tenantId: string, diagramId: string) => void) =>
-    listenForLedgerChanges(stack.postgres.url, onChange, (err, channel) =>
-      logger.warn({ err, channel }, 'cannot listen for ledger changes yet; retrying'),
-    ),
+const changeNotices: ChangeNotices = {
+  listen: (listener) =>
+    listenForLedgerChanges(stack.postgres.url, {
+      ...listener,
+      onError: (err, channel) => logger.warn({ err, channel }, 'cannot listen for ledger changes yet; retrying'),
+    }),
 };
 const running: RunningProjector[] = [];
 for (const projection of projections) {

@@ -46,10 +46,11 @@ const projector = await startProjector({
   minFetchIntervalMs: config.stack.projectionFetchIntervalMs,
   // The ledger's change notices tell it which partitions to fetch (see startProjector).
   changeNotices: {
-    listen: (onChange) =>
-      listenForLedgerChanges(config.stack.postgres.url, onChange, (err, channel) =>
-        logger.warn({ err, channel }, 'cannot listen for ledger changes yet; retrying'),
-      ),
+    listen: (listener) =>
+      listenForLedgerChanges(config.stack.postgres.url, {
+        ...listener,
+        onError: (err, channel) => logger.warn({ err, channel }, 'cannot listen for ledger changes yet; retrying'),
+      }),
   },
   sweepIntervalMs: config.stack.projectionSweepIntervalMs,
 });

@@ -84,9 +84,8 @@ function asConflict(error: unknown): unknown {
 
 /** Wakes this process's subscribers when any process appends (a hint: they read the ledger). */
 export function listenForChanges(databaseUrl: string, feed: ChangeFeed): { stop(): Promise<void> } {
-  return listenForLedgerChanges(
-    databaseUrl,
-    (tenantId, diagramId) => feed.notify(tenantId, diagramId),
-    warnCannotListen,
-  );
+  return listenForLedgerChanges(databaseUrl, {
+    onChange: (tenantId, diagramId) => feed.notify(tenantId, diagramId),
+    onError: warnCannotListen,
+  });
 }

@@ -22,16 +22,14 @@ export function startPresence(options: {
       logger.warn({ err: error, diagram_id: update.diagramId }, 'presence not forwarded to other processes'),
     ),
   );
-  const listener = listenToChannel(
-    options.databaseUrl,
-    CHANNEL,
-    (payload) => {
+  const listener = listenToChannel(options.databaseUrl, CHANNEL, {
+    onPayload: (payload) => {
       const update = parseUpdate(payload);
       if (update) hub.accept(update);
       else logger.warn({ payload: payload.slice(0, 200) }, 'ignored a malformed presence notification');
     },
-    warnCannotListen,
-  );
+    onError: warnCannotListen,
+  });
   hub.start();
   return {
     hub,

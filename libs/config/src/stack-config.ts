@@ -43,7 +43,7 @@ const schema = z.object({
   FLOWLEDGER_WEB_PORT: z.coerce.number().int().positive().default(5180),
   FLOWLEDGER_READ_SIDE_NICE: z.coerce.number().int().min(0).max(19).default(10),
   FLOWLEDGER_PROJECTION_FETCH_INTERVAL_MS: z.coerce.number().int().min(0).max(60_000).default(500),
-  FLOWLEDGER_PROJECTION_SWEEP_INTERVAL_MS: z.coerce.number().int().min(100).max(600_000).default(5_000),
+  FLOWLEDGER_PROJECTION_SWEEP_INTERVAL_MS: z.coerce.number().int().min(100).max(600_000).default(15_000),
 });
 
 export interface StackConfig {
@@ -89,8 +89,10 @@ export interface StackConfig {
   projectionFetchIntervalMs: number;
   /**
    * How often a projector or the snapshotter fetches from every tenant topic (ms). Between sweeps
-   * they fetch only the partitions of diagrams the ledger announced as changed; a sweep finds what
-   * came without a notice (a relay's late publish, a notice lost while Postgres restarted).
+   * they fetch only the partitions of diagrams the ledger announced as changed (the command
+   * service on each append, the relay on each late publish), and every partition at once after
+   * their notice listener reconnected. A sweep finds what came without a notice: a notice lost
+   * to a crash between the publish and the notice, records written by other tools.
    */
   projectionSweepIntervalMs: number;
 }

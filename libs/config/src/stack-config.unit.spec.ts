@@ -44,8 +44,8 @@ describe('loadStackConfig', () => {
     );
   });
 
-  it('sweeps every tenant topic every 5 s by default, at least every 10 minutes', () => {
-    expect(loadStackConfig({}).projectionSweepIntervalMs).toBe(5_000);
+  it('sweeps every tenant topic every 15 s by default, at least every 10 minutes', () => {
+    expect(loadStackConfig({}).projectionSweepIntervalMs).toBe(15_000);
     expect(loadStackConfig({ FLOWLEDGER_PROJECTION_SWEEP_INTERVAL_MS: '100' }).projectionSweepIntervalMs).toBe(100);
     expect(() => loadStackConfig({ FLOWLEDGER_PROJECTION_SWEEP_INTERVAL_MS: '600001' })).toThrow(
       /FLOWLEDGER_PROJECTION_SWEEP_INTERVAL_MS/,

@@ -87,6 +87,29 @@ describe('a consumer told which partitions have news', () => {
     }
   });
 
+  it('reads every partition at once when asked to sweep (after notices may have been lost)', async () => {
+    // given a member sweeping only every minute, which has read a first record
+    const [topic] = (await topics(1, 1)) as [string];
+    const handled: Handled[] = [];
+    const m = member(`g-${randomUUID()}`, 'a', handled, [topic], 60_000);
+    try {
+      await producer.send([{ topic, key: 'k', value: Buffer.from('warm-up') }]);
+      m.consumer.notify(topic, 'k');
+      await until('the warm-up record', () => handled.length === 1);
+
+      // when a record comes unannounced, and the member is asked to sweep
+      await producer.send([{ topic, key: 'k', value: Buffer.from('unannounced') }]);
+      await new Promise((r) => setTimeout(r, 300));
+      expect(handled).toHaveLength(1);
+      m.consumer.sweep();
+
+      // then it reads it long before its next sweep
+      await until('the unannounced record', () => handled.some((h) => h.value === 'unannounced'));
+    } finally {
+      await closeAll([m]);
+    }
+  });
+
   it('announced by key: each key’s records in order, and a new member resumes from the committed offsets', async () => {
     // given a member over a four-partition topic
     const [topic] = (await topics(1, 4)) as [string];

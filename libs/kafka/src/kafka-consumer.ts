@@ -64,6 +64,8 @@ export interface KafkaConsumer {
    * next fetch names those partitions; otherwise, and for topics not assigned here, it does nothing.
    */
   notify(topic: string, key?: string): void;
+  /** With `news` set: the next fetch names every partition (announcements may have been lost). */
+  sweep(): void;
   /** Lets a running handler finish, commits what was handled, and leaves the group. */
   close(): Promise<void>;
 }
@@ -105,6 +107,7 @@ export function createKafkaConsumer(connection: KafkaConnection & { groupId: str
   let fetchPool: ConnectionPool | undefined;
   let news: ConsumeCommon['news'];
   let closing = false;
+  let sweepRequested = false;
   let running: Promise<void> | undefined;
 
   const commits = createSerialBatcher<PartitionPosition>({
@@ -232,13 +235,16 @@ export function createKafkaConsumer(connection: KafkaConnection & { groupId: str
           }
           const now = Date.now();
           const pause = lastFetch + fetchInterval - now;
-          const sweepDue = !news || now - lastSweep >= news.sweepIntervalMs;
+          const sweepDue = !news || sweepRequested || now - lastSweep >= news.sweepIntervalMs;
           if (pause > 0 || (!sweepDue && !positions.hasNews())) {
             await wake.wait(pause > 0 ? pause : lastSweep + news!.sweepIntervalMs - now);
             continue;
           }
           lastFetch = now;
-          if (sweepDue) lastSweep = now;
+          if (sweepDue) {
+            lastSweep = now;
+            sweepRequested = false;
+          }
           const wanted = positions.take(sweepDue);
           if (wanted.length === 0) continue;
           const fetched = await wake.unlessClosed(fetchRecords(topics, wanted, news ? 0 : FETCH_MAX_WAIT_MS));
@@ -281,6 +287,11 @@ export function createKafkaConsumer(connection: KafkaConnection & { groupId: str
       if (!news) return;
       const count = key === undefined ? undefined : partitionCounts.get(topic);
       positions.markNews(topic, count === undefined ? undefined : partitionForKey(key!, count));
+      wake.fire();
+    },
+    sweep() {
+      if (!news) return;
+      sweepRequested = true;
       wake.fire();
     },
     async close() {

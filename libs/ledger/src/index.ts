@@ -12,5 +12,5 @@ export {
   type SweepResult,
 } from './outbox/outbox-publisher.js';
 export type { Relay, RelayOptions } from './outbox/relay.js';
-export { announceLedgerChange, listenForLedgerChanges } from './notices/ledger-changes.js';
-export { listenToChannel, notifyChannel, type ChannelErrorReporter } from './notices/postgres-channel.js';
+export { announceLedgerChange, listenForLedgerChanges, type LedgerChangeListener } from './notices/ledger-changes.js';
+export { listenToChannel, notifyChannel, type ChannelListener } from './notices/postgres-channel.js';

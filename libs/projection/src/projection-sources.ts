@@ -28,5 +28,9 @@ export interface SnapshotSource {
  * @flowledger/ledger is one). A hint: a notice can be lost, so the consumer still sweeps.
  */
 export interface ChangeNotices {
-  listen(onChange: (tenantId: string, diagramId: string) => void): { stop(): Promise<void> };
+  listen(listener: {
+    onChange(tenantId: string, diagramId: string): void;
+    /** Notices (re)started: at first and after a reconnect, when earlier ones may have been lost. */
+    onListening(): void;
+  }): { stop(): Promise<void> };
 }

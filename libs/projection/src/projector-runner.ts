@@ -48,7 +48,7 @@ export interface ProjectorOptions {
   minFetchIntervalMs?: number;
   /**
    * Where the consumer learns which diagram changed. With it, a fetch names only the partitions
-   * of changed diagrams, and every partition only each `sweepIntervalMs` (default 5 s): with
+   * of changed diagrams, and every partition only each `sweepIntervalMs` (default 15 s): with
    * many tenant topics, naming them all is most of a fetch's cost. Without it, every fetch names
    * every partition and waits at the broker for the next record.
    */
@@ -151,15 +151,19 @@ export async function startProjector(options: ProjectorOptions): Promise<Running
     }
   };
 
-  const notices = options.changeNotices?.listen((tenantId, diagramId) => {
-    if (options.tenants && !options.tenants.includes(tenantId)) return;
-    let topic: string;
-    try {
-      topic = diagramEventsTopic(tenantId);
-    } catch {
-      return; // not a tenant id any topic could carry
-    }
-    consumer?.notify(topic, diagramId);
+  const notices = options.changeNotices?.listen({
+    onChange: (tenantId, diagramId) => {
+      if (options.tenants && !options.tenants.includes(tenantId)) return;
+      let topic: string;
+      try {
+        topic = diagramEventsTopic(tenantId);
+      } catch {
+        return; // not a tenant id any topic could carry
+      }
+      consumer?.notify(topic, diagramId);
+    },
+    // Notices sent while the listener was away are lost: read every partition instead of waiting for the sweep.
+    onListening: () => consumer?.sweep(),
   });
 
   const discover = async () => tenantTopics(await admin.listTopics(), options.tenants);
@@ -182,7 +186,7 @@ export async function startProjector(options: ProjectorOptions): Promise<Running
           maxBatchSize: options.maxBatchSize,
           minFetchIntervalMs: options.minFetchIntervalMs ?? 100,
           startAt: 'earliest',
-          news: options.changeNotices ? { sweepIntervalMs: options.sweepIntervalMs ?? 5_000 } : undefined,
+          news: options.changeNotices ? { sweepIntervalMs: options.sweepIntervalMs ?? 15_000 } : undefined,
         });
       } catch (error) {
         if (stopping) break;

@@ -41,7 +41,7 @@ describe('a projector told of ledger changes', () => {
     running = await scratch.startLive(projection, {
       tenants: [tenant],
       changeNotices: {
-        listen: (onChange) => listenForLedgerChanges(stack.postgres.url, onChange),
+        listen: (listener) => listenForLedgerChanges(stack.postgres.url, listener),
       },
       sweepIntervalMs: 600_000,
     });

@@ -1,7 +1,13 @@
 import pg from 'pg';
 
-/** Where a listener reports that it cannot listen (yet); it keeps retrying. */
-export type ChannelErrorReporter = (error: unknown, channel: string) => void;
+/** What a channel's listener is told. */
+export interface ChannelListener {
+  onPayload(payload: string): void;
+  /** LISTEN is in place: at first, and again after each reconnect (what was sent meanwhile is lost). */
+  onListening?(): void;
+  /** It cannot listen (yet); it keeps retrying. */
+  onError?(error: unknown, channel: string): void;
+}
 
 /**
  * Postgres LISTEN/NOTIFY as a fan-out between processes (the ledger's change notices, the command
@@ -12,8 +18,7 @@ export type ChannelErrorReporter = (error: unknown, channel: string) => void;
 export function listenToChannel(
   databaseUrl: string,
   channel: string,
-  onPayload: (payload: string) => void,
-  onError?: ChannelErrorReporter,
+  listener: ChannelListener,
 ): { stop(): Promise<void> } {
   if (!/^[a-z_][a-z0-9_]*$/.test(channel)) throw new Error(`not a plain channel name: ${channel}`);
   let client: pg.Client | undefined;
@@ -23,21 +28,28 @@ export function listenToChannel(
     if (stopped) return;
     const c = new pg.Client({ connectionString: databaseUrl });
     c.on('notification', (n) => {
-      if (n.channel === channel && n.payload) onPayload(n.payload);
+      if (n.channel === channel && n.payload) listener.onPayload(n.payload);
     });
-    c.on('error', () => {
-      client = undefined;
-      retry();
-    });
+    // A lost connection can report itself more than once ('error', then 'end'): reconnect once.
+    let lost = false;
+    const onLost = () => {
+      if (lost) return;
+      lost = true;
+      if (client === c) client = undefined;
+      void c.end().catch(() => undefined);
+      if (!stopped) retry();
+    };
+    c.on('error', onLost);
+    c.on('end', onLost);
     try {
       await c.connect();
       await c.query(`LISTEN ${channel}`);
       client = c;
       if (stopped) await c.end();
+      else listener.onListening?.();
     } catch (error) {
-      onError?.(error, channel);
-      await c.end().catch(() => undefined);
-      retry();
+      listener.onError?.(error, channel);
+      onLost();
     }
   };
   void connect();

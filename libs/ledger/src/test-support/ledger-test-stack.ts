@@ -23,6 +23,8 @@ import { createOutboxPublisher, type OutboxPublisher } from '../outbox/outbox-pu
 
 /** Everything a ledger test (or a test's child process) wires against the real stack. */
 export interface LedgerTestStack {
+  /** The test database's URL (listeners of its notices connect here). */
+  databaseUrl: string;
   pool: pg.Pool;
   ledger: Ledger;
   codec: EventCodec;
@@ -58,7 +60,8 @@ async function testDatabaseUrl(url: string): Promise<string> {
 
 export async function openLedgerTestStack(name: string, poolSize = 10): Promise<LedgerTestStack> {
   const config = loadStackConfig();
-  const pool = new pg.Pool({ connectionString: await testDatabaseUrl(config.postgres.url), max: poolSize });
+  const databaseUrl = await testDatabaseUrl(config.postgres.url);
+  const pool = new pg.Pool({ connectionString: databaseUrl, max: poolSize });
   await migrateLedger(pool);
   const connection = { brokers: config.kafka.brokers, clientId: `${name}-${process.pid}` };
   const codec = createEventCodec({ registryUrl: config.schemaRegistry.url });
@@ -67,6 +70,7 @@ export async function openLedgerTestStack(name: string, poolSize = 10): Promise<
   const admin = createKafkaAdmin(connection);
   const publisher = createOutboxPublisher({ pool, codec, producer, reader, admin });
   return {
+    databaseUrl,
     pool,
     ledger: createLedger({ pool }),
     codec,
