@@ -246,7 +246,11 @@ export function createKafkaConsumer(connection: KafkaConnection & { groupId: str
             sweepRequested = false;
           }
           const wanted = positions.take(sweepDue);
-          if (wanted.length === 0) continue;
+          if (wanted.length === 0) {
+            // Nothing assigned here (more members than partitions): wait for a rebalance, or the next sweep.
+            await wake.wait(news ? news.sweepIntervalMs : FETCH_MAX_WAIT_MS);
+            continue;
+          }
           const fetched = await wake.unlessClosed(fetchRecords(topics, wanted, news ? 0 : FETCH_MAX_WAIT_MS));
           if (fetched === undefined || closing) break;
           // Records of a generation that ended may belong to another member now; read them again.

@@ -8,10 +8,11 @@ const topic = `flowledger.test-${randomUUID().slice(0, 8)}.adapter`;
 const concurrentTopic = `${topic}-concurrent`;
 const resumeTopic = `${topic}-resume`;
 const pacedTopic = `${topic}-paced`;
+const sharedTopic = `${topic}-shared`;
 const admin = createKafkaAdmin({ brokers: kafka.brokers, clientId: 'adapter-test' });
 
 afterAll(async () => {
-  await admin.deleteTopics([topic, concurrentTopic, resumeTopic, pacedTopic]);
+  await admin.deleteTopics([topic, concurrentTopic, resumeTopic, pacedTopic, sharedTopic]);
   await admin.close();
 });
 
@@ -216,6 +217,40 @@ describe('Kafka adapter against the real broker', () => {
       await consumer.close();
       await running;
       await producer.close();
+    }
+  });
+
+  it('lets a member without partitions wait while the other reads (two members, one partition)', async () => {
+    // given two members of one group over a one-partition topic: one of them is assigned nothing
+    await admin.ensureTopics([{ name: sharedTopic, partitions: 1 }]);
+    const groupId = `g-${randomUUID()}`;
+    const handled: string[] = [];
+    const members = ['a', 'b'].map((name) => {
+      const consumer = createKafkaConsumer({
+        brokers: kafka.brokers,
+        clientId: `adapter-test-shared-${name}`,
+        groupId,
+      });
+      const running = consumer.run({
+        topics: [sharedTopic],
+        onRecord: async (r) => void handled.push(r.value.toString()),
+      });
+      return { consumer, running };
+    });
+    const producer = createKafkaProducer({ brokers: kafka.brokers, clientId: 'adapter-test-shared' });
+    try {
+      await new Promise((r) => setTimeout(r, 3_000)); // both joined
+
+      // when records come, then the member holding the partition handles them: the idle one holds up nothing
+      for (let i = 0; i < 3; i++) await producer.send([{ topic: sharedTopic, key: 'k', value: Buffer.from(`s${i}`) }]);
+      for (const deadline = Date.now() + 20_000; handled.length < 3 && Date.now() < deadline;) {
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      expect(handled).toEqual(['s0', 's1', 's2']);
+    } finally {
+      await producer.close();
+      await Promise.all(members.map((m) => m.consumer.close()));
+      await Promise.all(members.map((m) => m.running));
     }
   });
 });
