@@ -2,12 +2,11 @@ import { createServer } from 'node:http';
 import pg from 'pg';
 import pino from 'pino';
 import { collectDefaultMetrics, Registry } from 'prom-client';
-import { createLedger, listenForLedgerChanges, migrateLedger } from '@flowledger/ledger';
+import { createLedger, ledgerChangeNotices, migrateLedger } from '@flowledger/ledger';
 import { verifyToken } from '@flowledger/oidc';
 import {
   createProjectionMetrics,
   startProjector,
-  type ChangeNotices,
   type Projection,
   type RunningProjector,
 } from '@flowledger/projection';
@@ -50,13 +49,9 @@ const projections: Projection[] = [
 const graph: GraphQueries = neo4jReadModel.queryApi;
 
 // The ledger's change notices tell the projectors which partitions to fetch (see startProjector).
-const changeNotices: ChangeNotices = {
-  listen: (listener) =>
-    listenForLedgerChanges(stack.postgres.url, {
-      ...listener,
-      onError: (err, channel) => logger.warn({ err, channel }, 'cannot listen for ledger changes yet; retrying'),
-    }),
-};
+const changeNotices = ledgerChangeNotices(stack.postgres.url, (err, channel) =>
+  logger.warn({ err, channel }, 'cannot listen for ledger changes yet; retrying'),
+);
 const running: RunningProjector[] = [];
 for (const projection of projections) {
   running.push(

@@ -1,7 +1,7 @@
 import { createServer } from 'node:http';
 import pg from 'pg';
 import pino from 'pino';
-import { createLedger, listenForLedgerChanges, migrateLedger } from '@flowledger/ledger';
+import { createLedger, ledgerChangeNotices, migrateLedger } from '@flowledger/ledger';
 import { createProjectionMetrics, startProjector } from '@flowledger/projection';
 import { registry } from './snapshot-metrics.js';
 import { createSnapshotSource } from './snapshot-source.js';
@@ -45,13 +45,9 @@ const projector = await startProjector({
   logger,
   minFetchIntervalMs: config.stack.projectionFetchIntervalMs,
   // The ledger's change notices tell it which partitions to fetch (see startProjector).
-  changeNotices: {
-    listen: (listener) =>
-      listenForLedgerChanges(config.stack.postgres.url, {
-        ...listener,
-        onError: (err, channel) => logger.warn({ err, channel }, 'cannot listen for ledger changes yet; retrying'),
-      }),
-  },
+  changeNotices: ledgerChangeNotices(config.stack.postgres.url, (err, channel) =>
+    logger.warn({ err, channel }, 'cannot listen for ledger changes yet; retrying'),
+  ),
   sweepIntervalMs: config.stack.projectionSweepIntervalMs,
 });
 

@@ -58,7 +58,9 @@ export function createFetchPositions(): FetchPositions {
       partitionsOfTopic.clear();
       for (const p of assigned) {
         positions.set(keyOf(p.topic, p.partition), { ...p });
-        partitionsOfTopic.set(p.topic, [...(partitionsOfTopic.get(p.topic) ?? []), p.partition]);
+        const partitions = partitionsOfTopic.get(p.topic) ?? [];
+        partitionsOfTopic.set(p.topic, partitions);
+        partitions.push(p.partition);
       }
       for (const key of news) if (!positions.has(key)) news.delete(key);
     },

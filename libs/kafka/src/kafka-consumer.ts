@@ -21,9 +21,9 @@ interface ConsumeCommon {
    * Fetch on news instead of long-polling every partition. Every fetch names the partitions it
    * reads, and the client and the broker pay for each one (~8 ms each per fetch with ~1,000
    * tenant topics). With this set, a fetch names only the partitions `notify()` named since the
-   * last one, and every `sweepIntervalMs` all of them (what arrived without a notice: a relay's
-   * publish, a notice lost while its channel reconnected). Without it, each fetch names every
-   * partition and waits at the broker until a record arrives.
+   * last one, and every `sweepIntervalMs` (or after `sweep()`) all of them, for what arrived
+   * without a notice. Without it, each fetch names every partition and waits at the broker until
+   * a record arrives.
    */
   news?: { sweepIntervalMs: number };
 }
@@ -156,15 +156,20 @@ export function createKafkaConsumer(connection: KafkaConnection & { groupId: str
   /** Fetches the partitions given, one request per leader, and returns their new records in partition order. */
   const fetchRecords = async (topics: string[], wanted: PartitionPosition[], maxWaitTime: number) => {
     const metadata = await consumer.metadata({ topics });
-    for (const [topic, t] of metadata.topics) partitionCounts.set(topic, t.partitionsCount);
+    // Only the topics fetched now: a targeted fetch names a few of the member's (many) topics.
+    const topicById = new Map<string, string>();
     const byLeader = new Map<number, Map<string, PartitionPosition[]>>();
     for (const p of wanted) {
-      const leader = metadata.topics.get(p.topic)!.partitions[p.partition]!.leader;
+      const topic = metadata.topics.get(p.topic)!;
+      partitionCounts.set(p.topic, topic.partitionsCount);
+      topicById.set(topic.id, p.topic);
+      const leader = topic.partitions[p.partition]!.leader;
       const topicsOfLeader = byLeader.get(leader) ?? new Map<string, PartitionPosition[]>();
       byLeader.set(leader, topicsOfLeader);
-      topicsOfLeader.set(p.topic, [...(topicsOfLeader.get(p.topic) ?? []), p]);
+      const partitions = topicsOfLeader.get(p.topic) ?? [];
+      topicsOfLeader.set(p.topic, partitions);
+      partitions.push(p);
     }
-    const topicById = new Map([...metadata.topics].map(([name, t]) => [t.id, name]));
     fetchPool ??= new ConnectionPool(connection.clientId);
     const responses = await Promise.all(
       [...byLeader].map(([node, topicsOfLeader]) =>

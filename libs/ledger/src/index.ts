@@ -12,5 +12,10 @@ export {
   type SweepResult,
 } from './outbox/outbox-publisher.js';
 export type { Relay, RelayOptions } from './outbox/relay.js';
-export { announceLedgerChange, listenForLedgerChanges, type LedgerChangeListener } from './notices/ledger-changes.js';
+export {
+  announceLedgerChange,
+  ledgerChangeNotices,
+  listenForLedgerChanges,
+  type LedgerChangeListener,
+} from './notices/ledger-changes.js';
 export { listenToChannel, notifyChannel, type ChannelListener } from './notices/postgres-channel.js';

@@ -42,7 +42,7 @@ export interface ProjectorOptions {
   maxBatchSize?: number;
   /**
    * The least time between two fetches (default 100 ms): under load, what arrived meanwhile
-   * is projected as one batch, and the broker lists every tenant topic's partition once per
+   * is projected as one batch, and the broker reads the partitions a fetch names once per
    * interval rather than once per record. Idle, the next record still comes at once.
    */
   minFetchIntervalMs?: number;

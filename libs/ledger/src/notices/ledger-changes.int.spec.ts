@@ -19,13 +19,15 @@ afterAll(async () => {
   await stack.close();
 });
 
-function listen() {
+/** A listener, once its LISTEN is in place. */
+async function listen() {
   const changes: string[] = [];
   let listening = 0;
   const listener = listenForLedgerChanges(stack.databaseUrl, {
     onChange: (tenantId, diagramId) => changes.push(`${tenantId}/${diagramId}`),
     onListening: () => listening++,
   });
+  await until('listening', () => listening === 1);
   return { changes, listening: () => listening, stop: () => listener.stop() };
 }
 
@@ -38,9 +40,8 @@ async function until(what: string, check: () => boolean) {
 
 describe('ledger change notices', () => {
   it('reach every listener, tenant and diagram apart', async () => {
-    const listener = listen();
+    const listener = await listen();
     try {
-      await until('listening', () => listener.listening() === 1);
       const tenant = newTenantId();
       await announceLedgerChange(stack.pool, tenant, 'd/with-slash');
       await until('the notice', () => listener.changes.length === 1);
@@ -52,9 +53,8 @@ describe('ledger change notices', () => {
 
   it('are sent by the relay for what it published late', async () => {
     // given two versions committed but never published (a publish that failed)
-    const listener = listen();
+    const listener = await listen();
     try {
-      await until('listening', () => listener.listening() === 1);
       const tenant = newTenantId();
       await commit(stack.ledger, testEvent(tenant, 'late', 1));
       await commit(stack.ledger, testEvent(tenant, 'late', 2));
@@ -72,9 +72,8 @@ describe('ledger change notices', () => {
 
   it('tell a listener when it is listening again after losing its connection', async () => {
     // given a listener whose connection Postgres ends (as a restart would)
-    const listener = listen();
+    const listener = await listen();
     try {
-      await until('listening', () => listener.listening() === 1);
       await stack.pool.query(
         `SELECT pg_terminate_backend(pid) FROM pg_stat_activity
           WHERE datname = current_database() AND pid <> pg_backend_pid() AND query ILIKE 'LISTEN %'`,

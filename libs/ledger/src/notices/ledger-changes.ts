@@ -28,3 +28,14 @@ export function listenForLedgerChanges(databaseUrl: string, listener: LedgerChan
     },
   });
 }
+
+/**
+ * The ledger's notices as a source that any number of consumers can `listen` to, each on its own
+ * connection, with `onError` for all (the read side's `ChangeNotices` of @flowledger/projection).
+ */
+export function ledgerChangeNotices(
+  databaseUrl: string,
+  onError: NonNullable<ChannelListener['onError']>,
+): { listen(listener: Omit<LedgerChangeListener, 'onError'>): { stop(): Promise<void> } } {
+  return { listen: (listener) => listenForLedgerChanges(databaseUrl, { ...listener, onError }) };
+}
