@@ -1,56 +1,13 @@
 import type { Operation } from '@flowledger/bpmn-operations';
+import { LAYOUT_BLIND_RULES, LAYOUT_READING_RULES, NAME_READING_RULES } from './lint-rule-aspects.js';
 
 /**
  * Incremental lint (pure): after a proposal that only moves, resizes, reroutes or renames — no
  * element, type, parent or other property changes — bpmnlint's rules that read neither the
  * layout nor (for a rename) names find exactly what they found on the previous version, so only
- * the rest run again.
- *
- * The core rules of bpmnlint 11 that read layout (BPMNDI shapes, bounds, waypoints); a rule not
- * named in LAYOUT_BLIND_RULES (a plugin's, a newer core rule) always runs again too.
+ * the rest run again. A rule not named in lint-rule-aspects.ts (a plugin's, a newer core rule)
+ * always runs again.
  */
-export const LAYOUT_READING_RULES: ReadonlySet<string> = new Set([
-  'no-bpmndi',
-  'no-overlapping-elements',
-  'standard-size',
-]);
-
-/** bpmnlint 11's core rules that read the semantic model only (checked against each rule's source). */
-export const LAYOUT_BLIND_RULES: ReadonlySet<string> = new Set([
-  'ad-hoc-sub-process',
-  'conditional-event',
-  'conditional-flows',
-  'end-event-required',
-  'event-based-gateway',
-  'event-sub-process-typed-start-event',
-  'fake-join',
-  'global',
-  'label-required',
-  'link-event',
-  'no-complex-gateway',
-  'no-disconnected',
-  'no-duplicate-sequence-flows',
-  'no-gateway-join-fork',
-  'no-implicit-end',
-  'no-implicit-split',
-  'no-implicit-start',
-  'no-inclusive-gateway',
-  'single-blank-start-event',
-  'single-event-definition',
-  'start-event-required',
-  'sub-process-blank-start-event',
-  'superfluous-gateway',
-  'superfluous-label',
-  'superfluous-termination',
-]);
-
-/** The core rules that read element names (checked against each rule's source); all are layout-blind. */
-export const NAME_READING_RULES: ReadonlySet<string> = new Set([
-  'global',
-  'label-required',
-  'link-event',
-  'superfluous-label',
-]);
 
 /** What a proposal may change without touching the diagram's structure. */
 type Aspect = 'layout' | 'names';

@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
 import type { LintConfig } from './lint-config.js';
+import { skipsInterchange } from './lint-rule-aspects.js';
 
 const require = createRequire(import.meta.url);
 // bpmnlint is CommonJS and ships its node resolver as a deep file.
@@ -20,7 +21,14 @@ export type LintReports = Record<string, LintReport[]>;
 
 /** A configuration's enabled rules, resolved once: what `lint` instantiates afresh per run. */
 export interface CompiledLintConfig {
-  rules: ReadonlyArray<{ name: string; category: string; config: unknown; factory: RuleFactory }>;
+  rules: ReadonlyArray<{
+    name: string;
+    category: string;
+    config: unknown;
+    factory: RuleFactory;
+    /** The rule checks no BPMNDI node: the walk leaves out the diagram interchange (most of the nodes) for it. */
+    skipsInterchange?: boolean;
+  }>;
 }
 
 /**
@@ -37,7 +45,7 @@ export async function compileLintConfig(config: LintConfig): Promise<CompiledLin
       const { pkg, ruleName } = linter.parseRuleName(name);
       const factory = await resolver.resolveRule(pkg, ruleName);
       if (!factory) throw new Error(`unknown lint rule <${name}>`);
-      return { name, category, config: ruleConfig, factory };
+      return { name, category, config: ruleConfig, factory, skipsInterchange: skipsInterchange(name) };
     }),
   );
   return { rules: rules.filter((r) => r !== undefined) };
@@ -49,12 +57,14 @@ export async function compileLintConfig(config: LintConfig): Promise<CompiledLin
  * default configuration — most of the lint time). As there, each rule may skip a subtree by
  * returning `false` from `enter` (for itself only), `leave` runs for every node the rule
  * entered, and a rule that throws yields a single `rule-error` report instead of its findings.
- * Rules are instantiated for each run: some keep state (no-duplicate-sequence-flows).
+ * Rules are instantiated for each run: some keep state (no-duplicate-sequence-flows). Rules that
+ * check no BPMNDI node (lint-rule-aspects.ts) do not visit the diagram interchange
+ * (`bpmn:Definitions.diagrams`), about three quarters of a diagram's nodes.
  */
 export function lint(root: ModdleNode, compiled: CompiledLintConfig, reuse?: ReusedReports): LintReports {
   const runs = compiled.rules
     .filter((r) => !reuse?.rules.has(r.name))
-    .map((r) => new RuleRun(r.name, r.category, r.factory(r.config)));
+    .map((r) => new RuleRun(r.name, r.category, r.factory(r.config), r.skipsInterchange === true));
   visit(root, runs);
   const fresh = new Map(runs.map((run) => [run.name, run.results()]));
   // In the configuration's rule order, whichever rules ran: the same object bpmnlint builds.
@@ -73,6 +83,7 @@ export interface ReusedReports {
 }
 
 interface ModdleNode {
+  $type: string;
   $descriptor: { isGeneric?: boolean; properties: PropertyDescriptor[] };
   [property: string]: unknown;
 }
@@ -128,6 +139,7 @@ class RuleRun {
     readonly name: string,
     private readonly category: string,
     rule: ReturnType<RuleFactory>,
+    readonly skipsInterchange: boolean,
   ) {
     const check = rule.check ?? {};
     this.enter = typeof check === 'function' ? check : check.enter;
@@ -165,16 +177,24 @@ function visit(node: ModdleNode, runs: RuleRun[]): void {
     }
   }
   if (descend.length > 0 && !node.$descriptor.isGeneric) {
+    const interchange = diagramInterchange(node);
     for (const p of containedProperties(node.$descriptor)) {
       if (!(p.name in node)) continue;
       const value = node[p.name];
-      if (p.isMany) for (const child of value as ModdleNode[]) visit(child, descend);
-      else visit(value as ModdleNode, descend);
+      const runs = p === interchange ? descend.filter((run) => !run.skipsInterchange) : descend;
+      if (runs.length === 0) continue;
+      if (p.isMany) for (const child of value as ModdleNode[]) visit(child, runs);
+      else visit(value as ModdleNode, runs);
     }
   }
   for (const run of runs) {
     if (run.leave && !run.crashed) run.call(run.leave, node);
   }
+}
+
+/** `bpmn:Definitions.diagrams`, where all of the diagram interchange (BPMNDI) hangs; undefined on other nodes. */
+function diagramInterchange(node: ModdleNode): PropertyDescriptor | undefined {
+  return node.$type === 'bpmn:Definitions' ? node.$descriptor.properties.find((p) => p.name === 'diagrams') : undefined;
 }
 
 const SIMPLE_TYPES = new Set(['String', 'Boolean', 'Integer', 'Real']);

@@ -127,6 +127,34 @@ describe('lint: one walk for all rules, the same findings as bpmnlint', () => {
     const { ['crashes-on-tasks']: _, ...others } = reports;
     expect(others).toEqual(lint(definitions, compiled));
   });
+
+  it('walks the diagram interchange only for rules that check its nodes: standard-size and unknown rules', async () => {
+    // given every core rule compiled, and two traced rules, one flagged to skip the interchange
+    const compiled = await compileLintConfig({ extends: 'bpmnlint:all' });
+    const flags = new Map(compiled.rules.map((r) => [r.name, r.skipsInterchange]));
+    expect(flags.get('label-required')).toBe(true);
+    expect(flags.get('no-overlapping-elements')).toBe(true);
+    expect(flags.get('standard-size')).toBe(false);
+    const seen = (skipsInterchange: boolean) => ({
+      name: skipsInterchange ? 'trace/skips' : 'trace/walks',
+      category: 'warn',
+      config: {},
+      skipsInterchange,
+      factory: () => ({
+        check: (node: { $type: string }, r: LintReporter) => {
+          if (node.$type.startsWith('bpmndi:')) r.report('', node.$type);
+        },
+      }),
+    });
+    const { definitions } = await parseDiagram(readFileSync(join(fixtures, 'C.9.1.bpmn'), 'utf8'));
+
+    // when both trace the BPMNDI nodes they are shown
+    const reports = lint(definitions, { rules: [seen(true), seen(false)] });
+
+    // then only the rule that walks the interchange reached it
+    expect(reports['trace/skips']).toBeUndefined();
+    expect(reports['trace/walks']!.map((r) => r.message)).toContain('bpmndi:BPMNShape');
+  });
 });
 
 /** Deletes `n` pseudo-randomly chosen flow elements (cascades leave dangling references behind). */
