@@ -74,7 +74,7 @@ const relay = publisher.startRelay({
 
 const feed = new ChangeFeed();
 const changes = listenForChanges(stack.postgres.url, feed);
-const ledger = createLedgerAdapter(createLedger({ pool }), publisher, pool, feed);
+const ledger = createLedgerAdapter(createLedger({ pool }), publisher, feed);
 const presence = startPresence({
   pool,
   databaseUrl: stack.postgres.url,

@@ -1,28 +1,17 @@
-import pg from 'pg';
 import type { DiagramEvent } from '@flowledger/events';
-import {
-  announceLedgerChange,
-  LedgerError,
-  listenForLedgerChanges,
-  type Ledger,
-  type OutboxPublisher,
-} from '@flowledger/ledger';
+import { LedgerError, listenForLedgerChanges, type Ledger, type OutboxPublisher } from '@flowledger/ledger';
 import { warnCannotListen } from '../observability/logger.js';
 import { compressResult, LedgerConflict, type LedgerPort } from './ledger-port.js';
 import type { ChangeFeed } from './queries/change-feed.js';
 
-/** The command path's view of libs/ledger and its outbox publisher; announces each append to subscribers. */
-export function createLedgerAdapter(
-  ledger: Ledger,
-  publisher: OutboxPublisher,
-  pool: pg.Pool,
-  feed: ChangeFeed,
-): LedgerPort {
-  /** Wakes this process's subscribers, and other processes' through Postgres (a hint: subscribers read the ledger). */
-  const announce = (event: DiagramEvent) => {
-    feed.notify(event.tenantId, event.diagramId);
-    void announceLedgerChange(pool, event.tenantId, event.diagramId).catch(() => undefined);
-  };
+/**
+ * The command path's view of libs/ledger and its outbox publisher. Each commit wakes this
+ * process's subscribers at once; other processes hear of it from the ledger's change notice,
+ * which the outbox sends when the event is on the topic.
+ */
+export function createLedgerAdapter(ledger: Ledger, publisher: OutboxPublisher, feed: ChangeFeed): LedgerPort {
+  /** A hint: subscribers read the ledger. */
+  const announce = (event: DiagramEvent) => feed.notify(event.tenantId, event.diagramId);
 
   return {
     async append({ event, lintWarnings, traceparent = null }, resultXml) {

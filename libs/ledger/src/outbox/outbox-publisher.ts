@@ -7,7 +7,6 @@ import { crashPoint } from '../crash-points.js';
 import { validateEvent, type AppendOptions } from '../ledger.js';
 import type { KafkaPosition } from '../ledger-entry.js';
 import { LedgerError, toLedgerError } from '../ledger-error.js';
-import { announceLedgerChange } from '../notices/ledger-changes.js';
 import { withDiagramLock, type HeldLock } from './diagram-lock.js';
 import {
   markAttempted,
@@ -218,10 +217,7 @@ export function createOutboxPublisher(options: OutboxPublisherOptions): OutboxPu
       });
       for (const { tenantId, diagramId } of diagrams) {
         try {
-          const published = (await publish(tenantId, diagramId, false))?.length ?? 0;
-          result.published += published;
-          // Nobody announced these when they were committed and the publish failed; the read side waits for notices.
-          if (published > 0) await announceLedgerChange(pool, tenantId, diagramId).catch(() => undefined);
+          result.published += (await publish(tenantId, diagramId, false))?.length ?? 0;
         } catch (error) {
           result.failures.push({ tenantId, diagramId, error });
         }

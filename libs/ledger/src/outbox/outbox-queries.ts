@@ -1,5 +1,6 @@
 import type { PoolClient } from 'pg';
 import { EVENT_COLUMNS, entryFromRow, type EventRow, type KafkaPosition, type LedgerEntry } from '../ledger-entry.js';
+import { LEDGER_CHANGES_CHANNEL, ledgerChangePayload } from '../notices/ledger-changes.js';
 import type { HeldLock } from './diagram-lock.js';
 
 export interface PendingEntry extends LedgerEntry {
@@ -26,8 +27,9 @@ export async function markAttempted(c: PoolClient, tenantId: string, diagramId: 
 }
 
 /**
- * Marks events as on the topic: one round trip, committed without an fsync of its own
- * (migrations/002_mark_published.sql says why that is safe).
+ * Marks events as on the topic and announces the diagram's change (delivered at the commit, so
+ * only once they are on the topic and marked): one round trip, committed without an fsync of
+ * its own (migrations/002_mark_published.sql says why that is safe).
  */
 export async function markPublished(
   c: PoolClient,
@@ -43,19 +45,18 @@ export async function markPublished(
     marks.map((m) => m.version),
     marks.map((m) => m.partition),
     marks.map((m) => m.offset.toString()),
+    ledgerChangePayload(tenantId, diagramId),
   ];
+  const markAndAnnounce = `ledger_mark_published($1, $2, $3::bigint[], $4::int[], $5::bigint[]),
+    pg_notify('${LEDGER_CHANGES_CHANNEL}', $6)`;
   if (!lock) {
-    await c.query('SELECT ledger_mark_published($1, $2, $3::bigint[], $4::int[], $5::bigint[])', params);
+    await c.query(`SELECT ${markAndAnnounce}`, params);
     return;
   }
   // The lock goes in the same round trip, just before the mark's commit. A writer of this
   // diagram in another process that takes it in that instant still sees the event unmarked —
   // with publish_attempted_at set, so it looks on the topic and finds it: slower, never wrong.
-  await c.query(
-    `SELECT ledger_mark_published($1, $2, $3::bigint[], $4::int[], $5::bigint[]),
-            pg_advisory_unlock($6, hashtext($7))`,
-    [...params, ...lock.key],
-  );
+  await c.query(`SELECT ${markAndAnnounce}, pg_advisory_unlock($7, hashtext($8))`, [...params, ...lock.key]);
   lock.releasedByWork = true;
 }
 
