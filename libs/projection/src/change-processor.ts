@@ -226,7 +226,12 @@ export function createChangeProcessor(options: ChangeProcessorOptions): ChangePr
   };
 }
 
-/** The versions between `applied` and `event` the stream skipped, from the ledger (which has them first). */
+/**
+ * The versions between `applied` and `event` the stream skipped, from the ledger. The ledger
+ * commits each event before it is published, so a version it lacks will not come: the diagram
+ * cannot be projected (not retriable — retrying would hold up every other diagram of the group).
+ * A ledger that cannot be read throws its own, retriable, error.
+ */
 async function fillGap(ledger: LedgerSource, event: DiagramEvent, applied: number): Promise<DiagramEvent[]> {
   const missing = await ledger.readEvents(event.tenantId, event.diagramId, applied + 1, event.version - 1);
   const expected = event.version - 1 - applied;
@@ -234,7 +239,7 @@ async function fillGap(ledger: LedgerSource, event: DiagramEvent, applied: numbe
     throw new ProjectionError(
       'GAP_UNFILLABLE',
       `${event.tenantId}/${event.diagramId}: v${applied + 1}..v${event.version - 1} missing, the ledger has ${missing.length} of ${expected}`,
-      true,
+      false,
     );
   }
   return missing;

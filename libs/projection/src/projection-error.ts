@@ -4,7 +4,7 @@ export type ProjectionErrorCode =
   | 'HASH_MISMATCH'
   /** The operations of an event could not be replayed on the previous version. */
   | 'REPLAY_FAILED'
-  /** A version the stream skipped is not in the ledger (yet). */
+  /** A version the stream skipped is not in the ledger either (which has every published event first). */
   | 'GAP_UNFILLABLE'
   /** The state a diagram's replay must start from is missing. */
   | 'STATE_UNAVAILABLE';

@@ -94,6 +94,25 @@ describe('replays into the Postgres read model', () => {
     expect(await tenantTables(scratch)).toEqual(before);
   });
 
+  it('sets aside a diagram whose skipped versions the ledger lacks, and goes on with the others', async () => {
+    // given a batch with v3 of a diagram the ledger does not know (its v1, v2 were never committed), then a known v1
+    const [known] = await ledger.readEvents(tenant, diagrams[0]!.id, 1, 1);
+    const foreign: DiagramEvent = { ...known!, diagramId: 'never-in-the-ledger', version: 3, baseVersion: 2 };
+    await projection.sink.reset(tenant);
+    const processor = createChangeProcessor({ projection, ledger });
+
+    // when it is processed
+    const result = await processor.processBatch([foreign, known!]);
+
+    // then the unknown diagram is a failure that retrying cannot mend, and the known one is applied
+    expect(result.failures.map((f) => [f.event.diagramId, f.error.code, f.error.retriable])).toEqual([
+      ['never-in-the-ledger', 'GAP_UNFILLABLE', false],
+    ]);
+    expect(result.outcomes.map(({ event, outcome }) => [event.diagramId, outcome.appliedVersions])).toEqual([
+      [known!.diagramId, [1]],
+    ]);
+  });
+
   it('drops and rebuilds from the streams into the same rows as the live projector, twice over', async () => {
     for (let round = 0; round < 2; round++) {
       const report = await rebuildProjections({
