@@ -7,6 +7,7 @@ import type { StackConfig } from '@flowledger/config';
 import { proposeBenchmark } from './propose/propose-command.js';
 import { kafkaClientsBenchmark } from './kafka-clients-command.js';
 import { kafkaFetchBenchmark } from './kafka-fetch-command.js';
+import { handoffBenchmark } from './handoff-bench.js';
 import { rebuildBenchmark } from './rebuild-bench.js';
 import { snapshotBenchmark } from './snapshot-bench.js';
 
@@ -32,6 +33,7 @@ export const BENCHMARKS: Record<string, Benchmark> = {
   'kafka-fetch': kafkaFetchBenchmark,
   snapshot: snapshotBenchmark,
   rebuild: rebuildBenchmark,
+  handoff: handoffBenchmark,
 };
 
 export function benchUsage(): string {
