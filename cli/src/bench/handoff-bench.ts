@@ -4,6 +4,7 @@ import { connect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import * as grpc from '@grpc/grpc-js';
 import pg from 'pg';
 import { currentSigningKey, loadOrCreateSigningKeys, mintDevToken } from '@flowledger/oidc';
 import { BenchUsageError, type Benchmark, type BenchContext } from './bench-command.js';
@@ -50,13 +51,11 @@ export async function measureHandoff(name: string, roundTrip: RoundTrip, s: Hand
 export async function startEchoProcess(): Promise<{ roundTrip: RoundTrip; stop(): void }> {
   const dir = mkdtempSync(join(tmpdir(), 'flowledger-handoff-'));
   const path = join(dir, 'echo.sock');
-  const source = `require('node:net').createServer((s) => s.on('data', (d) => s.write(d)))
-    .listen(process.argv[1], () => process.stdout.write('ready\\n'));`;
-  const child: ChildProcess = spawn(process.execPath, ['-e', source, path], { stdio: ['ignore', 'pipe', 'inherit'] });
-  await new Promise<void>((resolve, reject) => {
-    child.stdout!.once('data', () => resolve());
-    child.once('exit', (code) => reject(new Error(`echo process exited (${code})`)));
-  });
+  const { child } = await startChild(
+    `require('node:net').createServer((s) => s.on('data', (d) => s.write(d)))
+      .listen(process.argv[1], () => process.stdout.write('ready\\n'));`,
+    [path],
+  );
   const socket: Socket = connect(path);
   await new Promise((resolve) => socket.once('connect', resolve));
   const byte = Buffer.from([1]);
@@ -74,7 +73,54 @@ export async function startEchoProcess(): Promise<{ roundTrip: RoundTrip; stop()
   };
 }
 
-/** The echo process, Postgres, and the command service straight and through Envoy. */
+/** A Node process running `source` (plain JavaScript), once it printed its first output (returned). */
+async function startChild(source: string, args: string[]): Promise<{ child: ChildProcess; output: string }> {
+  const child = spawn(process.execPath, ['-e', source, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const output = await new Promise<string>((resolve, reject) => {
+    child.stdout!.once('data', (d: Buffer) => resolve(d.toString().trim()));
+    child.once('exit', (code) => reject(new Error(`child process exited (${code})`)));
+  });
+  return { child, output };
+}
+
+const ECHO_METHOD = {
+  path: '/flowledger.bench.Echo/Echo',
+  requestStream: false,
+  responseStream: false,
+  requestSerialize: (b: Buffer) => b,
+  requestDeserialize: (b: Buffer) => b,
+  responseSerialize: (b: Buffer) => b,
+  responseDeserialize: (b: Buffer) => b,
+};
+
+/** A grpc-js server echoing raw bytes (no protobuf, no handler work): the cost of the gRPC layers alone. */
+export async function startGrpcEchoProcess(): Promise<{ roundTrip: RoundTrip; stop(): void }> {
+  const { child, output: port } = await startChild(
+    `const grpc = require('@grpc/grpc-js');
+    const id = (b) => b;
+    const method = { path: '${ECHO_METHOD.path}', requestStream: false, responseStream: false,
+      requestSerialize: id, requestDeserialize: id, responseSerialize: id, responseDeserialize: id };
+    const server = new grpc.Server();
+    server.addService({ echo: method }, { echo: (call, cb) => cb(null, call.request) });
+    server.bindAsync('127.0.0.1:0', grpc.ServerCredentials.createInsecure(), (e, port) => process.stdout.write(port + '\\n'));`,
+    [],
+  );
+  const Client = grpc.makeGenericClientConstructor({ echo: ECHO_METHOD }, 'Echo');
+  const client = new Client(`127.0.0.1:${port}`, grpc.credentials.createInsecure()) as unknown as {
+    echo(request: Buffer, cb: (error: unknown) => void): void;
+    close(): void;
+  };
+  const byte = Buffer.from([1]);
+  return {
+    roundTrip: () => new Promise<void>((resolve, reject) => client.echo(byte, (e) => (e ? reject(e) : resolve()))),
+    stop() {
+      client.close();
+      child.kill();
+    },
+  };
+}
+
+/** The echo processes, Postgres, and the command service straight and through Envoy. */
 async function runHandoffBench(s: HandoffSettings, ctx: BenchContext): Promise<HandoffRow[]> {
   const rows: HandoffRow[] = [];
   const echo = await startEchoProcess();
@@ -82,6 +128,12 @@ async function runHandoffBench(s: HandoffSettings, ctx: BenchContext): Promise<H
     rows.push(await measureHandoff('a Node process echoing 1 byte over a Unix socket', echo.roundTrip, s));
   } finally {
     echo.stop();
+  }
+  const grpcEcho = await startGrpcEchoProcess();
+  try {
+    rows.push(await measureHandoff('a grpc-js server echoing 1 byte (TCP, no handler work)', grpcEcho.roundTrip, s));
+  } finally {
+    grpcEcho.stop();
   }
   const db = new pg.Client({ connectionString: ctx.config.postgres.url });
   await db.connect();

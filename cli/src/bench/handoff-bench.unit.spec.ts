@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { handoffMarkdown, measureHandoff, startEchoProcess } from './handoff-bench.js';
+import { handoffMarkdown, measureHandoff, startEchoProcess, startGrpcEchoProcess } from './handoff-bench.js';
 
 describe('bench handoff', () => {
   it('times round trips to a real echo process, back to back and paced, and reports both', async () => {
@@ -28,6 +28,17 @@ describe('bench handoff', () => {
       const report = handoffMarkdown([row], { samples: 20, pauseMs: 5 });
       expect(report).toContain('| echo |');
       expect(report).toContain('one every 5 ms');
+    } finally {
+      echo.stop();
+    }
+  });
+
+  it('round-trips through a real grpc-js echo server', async () => {
+    const echo = await startGrpcEchoProcess();
+    try {
+      const row = await measureHandoff('grpc', echo.roundTrip, { samples: 5, pauseMs: 1 });
+      expect([row.backToBack.count, row.paced.count]).toEqual([5, 5]);
+      expect(row.paced.p50Ms).toBeGreaterThan(0);
     } finally {
       echo.stop();
     }
