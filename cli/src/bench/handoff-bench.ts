@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { connect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -83,6 +84,9 @@ async function startChild(source: string, args: string[]): Promise<{ child: Chil
   return { child, output };
 }
 
+// The child runs from wherever the CLI was started: it loads the CLI's own grpc-js by path.
+const GRPC_JS = createRequire(import.meta.url).resolve('@grpc/grpc-js');
+
 const ECHO_METHOD = {
   path: '/flowledger.bench.Echo/Echo',
   requestStream: false,
@@ -96,13 +100,16 @@ const ECHO_METHOD = {
 /** A grpc-js server echoing raw bytes (no protobuf, no handler work): the cost of the gRPC layers alone. */
 export async function startGrpcEchoProcess(): Promise<{ roundTrip: RoundTrip; stop(): void }> {
   const { child, output: port } = await startChild(
-    `const grpc = require('@grpc/grpc-js');
+    `const grpc = require(${JSON.stringify(GRPC_JS)});
     const id = (b) => b;
     const method = { path: '${ECHO_METHOD.path}', requestStream: false, responseStream: false,
       requestSerialize: id, requestDeserialize: id, responseSerialize: id, responseDeserialize: id };
     const server = new grpc.Server();
     server.addService({ echo: method }, { echo: (call, cb) => cb(null, call.request) });
-    server.bindAsync('127.0.0.1:0', grpc.ServerCredentials.createInsecure(), (e, port) => process.stdout.write(port + '\\n'));`,
+    server.bindAsync('127.0.0.1:0', grpc.ServerCredentials.createInsecure(), (e, port) => {
+      if (e) throw e;
+      process.stdout.write(port + '\\n');
+    });`,
     [],
   );
   const Client = grpc.makeGenericClientConstructor({ echo: ECHO_METHOD }, 'Echo');
