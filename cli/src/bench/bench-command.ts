@@ -3,7 +3,7 @@
  * (DESIGN.md §10: speed is measured here, never in timed tests). Each benchmark is one entry
  * of BENCHMARKS with its own options; it prints a Markdown report (or JSON with --json).
  */
-import type { StackConfig } from '@flowledger/config';
+import { BenchUsageError, type BenchContext, type Benchmark } from './benchmark.js';
 import { proposeBenchmark } from './propose/propose-command.js';
 import { kafkaClientsBenchmark } from './kafka-clients-command.js';
 import { kafkaFetchBenchmark } from './kafka-fetch-command.js';
@@ -11,22 +11,7 @@ import { handoffBenchmark } from './handoff-bench.js';
 import { rebuildBenchmark } from './rebuild-bench.js';
 import { snapshotBenchmark } from './snapshot-bench.js';
 
-export interface BenchContext {
-  config: StackConfig;
-  root: string;
-  varDir: string;
-  stdout: { write(text: string): unknown };
-  stderr: { write(text: string): unknown };
-}
-
-export interface Benchmark {
-  /** One line for `flowledger bench --help`. */
-  summary: string;
-  usage: string;
-  run(args: string[], ctx: BenchContext): Promise<number>;
-}
-
-/** Later benchmarks (snapshot, rebuild) are added here. */
+/** Every benchmark, by the name given on the command line. */
 export const BENCHMARKS: Record<string, Benchmark> = {
   propose: proposeBenchmark,
   'kafka-clients': kafkaClientsBenchmark,
@@ -67,6 +52,3 @@ export async function benchCommand(args: string[], ctx: BenchContext): Promise<n
     throw error;
   }
 }
-
-/** A usage mistake: reported with the benchmark's usage, exit code 2. */
-export class BenchUsageError extends Error {}

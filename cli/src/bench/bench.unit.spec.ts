@@ -4,7 +4,7 @@ import { parseStepTotals, quantileBetween, stepMeansBetween } from './step-metri
 import { parseProposeArgs } from './propose/propose-command.js';
 import { parseProjectionLag } from './propose/projection-lag.js';
 import { CHANGE_CYCLE, smallChange, type EditAnchor } from './propose/small-changes.js';
-import { BenchUsageError } from './bench-command.js';
+import { BenchUsageError } from './benchmark.js';
 import { parseKafkaFetchArgs } from './kafka-fetch-command.js';
 import type { ProposeBenchResult, ProposeScenario } from './propose/propose-bench.js';
 import { renderRepeatSummary, summarizeRepeats } from './propose/repeat-summary.js';

@@ -8,7 +8,7 @@ import { parseArgs } from 'node:util';
 import * as grpc from '@grpc/grpc-js';
 import pg from 'pg';
 import { currentSigningKey, loadOrCreateSigningKeys, mintDevToken } from '@flowledger/oidc';
-import { BenchUsageError, type Benchmark, type BenchContext } from './bench-command.js';
+import { BenchUsageError, type Benchmark, type BenchContext } from './benchmark.js';
 import { summarizeLatencies, type LatencySummary } from './latency-stats.js';
 import { describeMachine, machineInfo } from './machine-info.js';
 import { ModelingEdgeClient } from './propose/modeling-edge-client.js';

@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import type { Benchmark } from './bench-command.js';
+import type { Benchmark } from './benchmark.js';
 
 /** libs/kafka's client comparison (kafkajs vs @platformatic/kafka), see libs/kafka/README.md. */
 export const kafkaClientsBenchmark: Benchmark = {

@@ -1,7 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { BenchUsageError, type Benchmark } from './bench-command.js';
+import { BenchUsageError, type Benchmark } from './benchmark.js';
+import { processCpuMs } from './stack-cpu.js';
 
 /** What one fetch costs as a consumer-group member covers more topics (libs/kafka/bench/fetch-cost.ts). */
 export const kafkaFetchBenchmark: Benchmark = {
@@ -17,7 +18,8 @@ export const kafkaFetchBenchmark: Benchmark = {
     const brokerPid = existsSync(pidFile)
       ? (JSON.parse(readFileSync(pidFile, 'utf8')) as { pid: number }).pid
       : undefined;
-    const result = await measureFetchCost({ brokers: ctx.config.kafka.brokers, brokerPid, ...options });
+    const brokerCpuMs = brokerPid === undefined ? undefined : () => processCpuMs(brokerPid);
+    const result = await measureFetchCost({ brokers: ctx.config.kafka.brokers, brokerCpuMs, ...options });
     ctx.stdout.write(options.json ? `${JSON.stringify(result.rows, null, 2)}\n` : result.markdown);
     return 0;
   },

@@ -6,7 +6,7 @@ import { currentSigningKey, loadOrCreateSigningKeys, mintDevToken } from '@flowl
 import { createProgress } from '../recovery/progress-bars.js';
 import { parseReadModels, type ReadModelName } from '../recovery/read-models.js';
 import { rebuildReadModels } from '../recovery/rebuild/rebuild.js';
-import { BenchUsageError, type Benchmark, type BenchContext } from './bench-command.js';
+import { BenchUsageError, type Benchmark, type BenchContext } from './benchmark.js';
 import { describeMachine, machineInfo, type MachineInfo } from './machine-info.js';
 import { ModelingEdgeClient } from './propose/modeling-edge-client.js';
 import { describeCpuWindow, startCpuWindow, type CpuWindow } from './stack-cpu.js';

@@ -6,7 +6,7 @@ import { canonicalHash, parseDiagram, serializeDiagram } from '@flowledger/bpmn-
 import { DIAGRAM_EVENT_SCHEMA_VERSION, snapshotsTopic, type DiagramEvent } from '@flowledger/events';
 import { createKafkaAdmin } from '@flowledger/kafka';
 import { buildSnapshotter, loadSnapshotterConfig } from '@flowledger/snapshotter';
-import type { Benchmark } from './bench-command.js';
+import type { Benchmark } from './benchmark.js';
 import { summarizeLatencies, type LatencySummary } from './latency-stats.js';
 import { describeMachine, machineInfo, type MachineInfo } from './machine-info.js';
 

@@ -140,6 +140,13 @@ function readProcesses(): ProcessTicks[] {
   return processes;
 }
 
+/** CPU one process (all its threads) has used so far, in ms; throws when it is gone. */
+export function processCpuMs(pid: number): number {
+  const parsed = parseStat(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+  if (!parsed) throw new Error(`/proc/${pid}/stat: not in the expected format`);
+  return (parsed.ticks * 1_000) / TICKS_PER_SECOND;
+}
+
 /** One /proc/<pid>/stat line; the command name may hold spaces and parentheses, so fields start after the last ')'. */
 export function parseStat(stat: string): ProcessTicks | undefined {
   const pid = Number(stat.slice(0, stat.indexOf(' ')));

@@ -8,6 +8,7 @@ import {
   cpuBetween,
   describeCpuWindow,
   parseStat,
+  processCpuMs,
   sampleStackCpu,
   type CpuSample,
   type ProcessTicks,
@@ -118,5 +119,20 @@ describe('stack CPU accounting', () => {
     } finally {
       parent.kill();
     }
+  });
+
+  it("reads one process's CPU so far as /proc has it, in ms, and fails for a process that is gone", () => {
+    const before = processCpuMs(process.pid);
+    const own = process.cpuUsage();
+    const started = Date.now();
+    while (Date.now() - started < 300) {
+      // keep this core busy so the kernel counts ticks
+    }
+    const spent = process.cpuUsage(own);
+    const counted = processCpuMs(process.pid) - before;
+    // /proc counts whole 10-ms ticks; Node's own account of the same spin is finer.
+    expect(counted).toBeGreaterThan(0);
+    expect(Math.abs(counted - (spent.user + spent.system) / 1_000)).toBeLessThan(30);
+    expect(() => processCpuMs(2 ** 22 + 1)).toThrow(/ENOENT/);
   });
 });

@@ -6,14 +6,13 @@
 //   one partition  — `Consumer.fetch` naming a single partition at its end, the group membership
 //                    unchanged (what a fetch loop that names only partitions with news would do).
 import diagnostics from 'node:diagnostics_channel';
-import { readFileSync } from 'node:fs';
 import { Admin, Consumer, MessagesStreamFallbackModes, MessagesStreamModes } from '@platformatic/kafka';
 import { range, sleep } from './bench-records.js';
 
 export interface FetchCostOptions {
   brokers: string[];
-  /** The broker's pid (var/run/kafka.pid) for its CPU; without it only the client's is measured. */
-  brokerPid?: number;
+  /** The broker's CPU so far, in ms (the CLI reads it from /proc); without it only the client's is measured. */
+  brokerCpuMs?: () => number;
   /** Member sizes to measure, in topics (one partition each). */
   topicCounts: number[];
   /** Measuring time per mode and size. */
@@ -30,7 +29,6 @@ export interface FetchCostRow {
 
 /** Topics this benchmark creates when missing and leaves for the next run (creating hundreds is slow). */
 export const FETCH_COST_TOPIC_PREFIX = 'flowledger.bench-fetch-cost.';
-const TICK_MS = 10; // /proc/<pid>/stat counts USER_HZ ticks, 100 per second on Linux
 const FETCH_API_KEY = 1;
 
 export async function measureFetchCost(options: FetchCostOptions): Promise<{ rows: FetchCostRow[]; markdown: string }> {
@@ -65,11 +63,12 @@ async function ensureTopics(brokers: string[], count: number): Promise<string[]>
 
 /** The broker's CPU ms per second while this benchmark does nothing. */
 async function brokerBaseline(options: FetchCostOptions): Promise<number | undefined> {
-  if (options.brokerPid === undefined) return undefined;
-  const before = brokerTicks(options.brokerPid);
+  const brokerCpuMs = options.brokerCpuMs;
+  if (brokerCpuMs === undefined) return undefined;
+  const before = brokerCpuMs();
   const started = Date.now();
   await sleep(options.seconds * 1_000);
-  return ((brokerTicks(options.brokerPid) - before) * TICK_MS * 1_000) / (Date.now() - started);
+  return ((brokerCpuMs() - before) * 1_000) / (Date.now() - started);
 }
 
 /** The library's stream over every partition, idle: each fetch waits 20 ms at the broker and comes back empty. */
@@ -93,7 +92,7 @@ async function allPartitions(
     });
     stream.on('data', () => undefined);
     await sleep(2_000); // joined, assigned, fetching
-    const window = startWindow(options.brokerPid, baseline, () => fetches);
+    const window = startWindow(options.brokerCpuMs, baseline, () => fetches);
     await sleep(options.seconds * 1_000);
     const row = window.end(topics.length, 'all partitions');
     await stream.close();
@@ -135,7 +134,7 @@ async function onePartition(
       fetches++;
     };
     for (let i = 0; i < 50; i++) await fetchOne(); // warm
-    const window = startWindow(options.brokerPid, baseline, () => fetches);
+    const window = startWindow(options.brokerCpuMs, baseline, () => fetches);
     const until = Date.now() + options.seconds * 1_000;
     while (Date.now() < until) await fetchOne();
     return window.end(topics.length, 'one partition');
@@ -155,10 +154,10 @@ function newMember(brokers: string[], maxWaitTime: number): Consumer {
   });
 }
 
-function startWindow(brokerPid: number | undefined, baseline: number | undefined, fetchCount: () => number) {
+function startWindow(brokerCpuMs: (() => number) | undefined, baseline: number | undefined, fetchCount: () => number) {
   const started = Date.now();
   const client = process.cpuUsage();
-  const broker = brokerPid === undefined ? undefined : brokerTicks(brokerPid);
+  const broker = brokerCpuMs?.();
   const fetches = fetchCount();
   return {
     end(topics: number, mode: FetchCostRow['mode']): FetchCostRow {
@@ -166,9 +165,7 @@ function startWindow(brokerPid: number | undefined, baseline: number | undefined
       const used = process.cpuUsage(client);
       const elapsedSeconds = (Date.now() - started) / 1_000;
       const brokerMs =
-        broker === undefined
-          ? undefined
-          : Math.max(0, (brokerTicks(brokerPid!) - broker) * TICK_MS - (baseline ?? 0) * elapsedSeconds);
+        broker === undefined ? undefined : Math.max(0, brokerCpuMs!() - broker - (baseline ?? 0) * elapsedSeconds);
       return {
         topics,
         mode,
@@ -178,11 +175,6 @@ function startWindow(brokerPid: number | undefined, baseline: number | undefined
       };
     },
   };
-}
-
-function brokerTicks(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  return Number(fields[11]) + Number(fields[12]); // utime, stime
 }
 
 export function renderFetchCost(

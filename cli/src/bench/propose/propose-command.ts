@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { BenchUsageError, type Benchmark } from '../bench-command.js';
+import { BenchUsageError, type Benchmark } from '../benchmark.js';
 import type { StopRule } from './editing-run.js';
 import { DIAGRAM_SIZES, runProposeBench, type EditingMode } from './propose-bench.js';
 import { renderProposeReport } from './propose-report.js';
