@@ -64,52 +64,13 @@ export function stateRows(changes: ProjectedChange[]) {
 
 /**
  * The diagram rows, elements and flows, from each diagram's last change (its `diagram` is the
- * state after it). A diagram row moves only forward; elements and flows are replaced only for
- * the diagrams whose row moved.
+ * state after it), in one statement: one round trip instead of five. A diagram row moves only
+ * forward; only for the diagrams whose row moved are elements and flows brought to the new
+ * state — rows the state lacks deleted, new ones inserted, changed ones updated, the rest left
+ * alone. (The CTEs share one snapshot and run in no set order, so the deletes and the upserts
+ * touch disjoint keys.)
  */
 async function writeState(c: PoolClient, s: string, ledger: string, { cols, rowsByKey }: StateRows) {
-  const moved = await c.query<{ tenant_id: string; diagram_id: string }>(
-    `INSERT INTO ${s}.diagrams AS d (tenant_id, diagram_id, name, applied_version, result_hash, element_count,
-       flow_count, lint_warning_count, created_at, created_by, updated_at, updated_by)
-     SELECT u.tenant_id, u.diagram_id, u.name, u.version, u.hash, u.elements, u.flows,
-            COALESCE(jsonb_array_length(le.lint_warnings), 0), u.created_at, u.created_by, u.updated_at, u.updated_by
-     FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::text[], $6::int[], $7::int[],
-                 $8::timestamptz[], $9::text[], $10::timestamptz[], $11::text[])
-          AS u(tenant_id, diagram_id, name, version, hash, elements, flows, created_at, created_by, updated_at, updated_by)
-     LEFT JOIN LATERAL (SELECT lint_warnings FROM ${ledger} l
-       WHERE l.tenant_id = u.tenant_id AND l.diagram_id = u.diagram_id AND l.version = u.version) le ON true
-     ON CONFLICT (tenant_id, diagram_id) DO UPDATE SET
-       name = COALESCE(d.name, excluded.name), applied_version = excluded.applied_version,
-       result_hash = excluded.result_hash, element_count = excluded.element_count, flow_count = excluded.flow_count,
-       lint_warning_count = excluded.lint_warning_count, created_at = COALESCE(d.created_at, excluded.created_at),
-       created_by = COALESCE(d.created_by, excluded.created_by), updated_at = excluded.updated_at,
-       updated_by = excluded.updated_by
-     WHERE d.applied_version < excluded.applied_version
-     RETURNING tenant_id, diagram_id`,
-    [
-      cols.tenant,
-      cols.diagram,
-      cols.name,
-      cols.version,
-      cols.hash,
-      cols.elements,
-      cols.flows,
-      cols.createdAt,
-      cols.createdBy,
-      cols.updatedAt,
-      cols.updatedBy,
-    ],
-  );
-  if (moved.rows.length === 0) return;
-  const movedTenants = moved.rows.map((r) => r.tenant_id);
-  const movedDiagrams = moved.rows.map((r) => r.diagram_id);
-  for (const table of ['elements', 'flows']) {
-    await c.query(
-      `DELETE FROM ${s}.${table} t USING unnest($1::text[], $2::text[]) AS m(tenant_id, diagram_id)
-       WHERE t.tenant_id = m.tenant_id AND t.diagram_id = m.diagram_id`,
-      [movedTenants, movedDiagrams],
-    );
-  }
   const e = {
     tenant: [] as string[],
     diagram: [] as string[],
@@ -127,19 +88,19 @@ async function writeState(c: PoolClient, s: string, ledger: string, { cols, rows
     target: [] as (string | null)[],
     name: [] as (string | null)[],
   };
-  for (const { tenant_id, diagram_id } of moved.rows) {
-    const rows = rowsByKey.get(`${tenant_id}\u0000${diagram_id}`)!;
+  for (const [key, rows] of rowsByKey) {
+    const [tenantId, diagramId] = key.split('\u0000') as [string, string];
     for (const el of rows.elements) {
-      e.tenant.push(tenant_id);
-      e.diagram.push(diagram_id);
+      e.tenant.push(tenantId);
+      e.diagram.push(diagramId);
       e.id.push(el.elementId);
       e.type.push(el.elementType);
       e.name.push(el.name);
       e.parent.push(el.parentId);
     }
     for (const fl of rows.flows) {
-      f.tenant.push(tenant_id);
-      f.diagram.push(diagram_id);
+      f.tenant.push(tenantId);
+      f.diagram.push(diagramId);
       f.id.push(fl.flowId);
       f.type.push(fl.flowType);
       f.source.push(fl.sourceId);
@@ -148,14 +109,84 @@ async function writeState(c: PoolClient, s: string, ledger: string, { cols, rows
     }
   }
   await c.query(
-    `INSERT INTO ${s}.elements (tenant_id, diagram_id, element_id, element_type, name, parent_id)
-     SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[])`,
-    [e.tenant, e.diagram, e.id, e.type, e.name, e.parent],
-  );
-  await c.query(
-    `INSERT INTO ${s}.flows (tenant_id, diagram_id, flow_id, flow_type, source_id, target_id, name)
-     SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[])`,
-    [f.tenant, f.diagram, f.id, f.type, f.source, f.target, f.name],
+    `WITH moved AS (
+       INSERT INTO ${s}.diagrams AS d (tenant_id, diagram_id, name, applied_version, result_hash, element_count,
+         flow_count, lint_warning_count, created_at, created_by, updated_at, updated_by)
+       SELECT u.tenant_id, u.diagram_id, u.name, u.version, u.hash, u.elements, u.flows,
+              COALESCE(jsonb_array_length(le.lint_warnings), 0), u.created_at, u.created_by, u.updated_at, u.updated_by
+       FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::text[], $6::int[], $7::int[],
+                   $8::timestamptz[], $9::text[], $10::timestamptz[], $11::text[])
+            AS u(tenant_id, diagram_id, name, version, hash, elements, flows, created_at, created_by, updated_at, updated_by)
+       LEFT JOIN LATERAL (SELECT lint_warnings FROM ${ledger} l
+         WHERE l.tenant_id = u.tenant_id AND l.diagram_id = u.diagram_id AND l.version = u.version) le ON true
+       ON CONFLICT (tenant_id, diagram_id) DO UPDATE SET
+         name = COALESCE(d.name, excluded.name), applied_version = excluded.applied_version,
+         result_hash = excluded.result_hash, element_count = excluded.element_count, flow_count = excluded.flow_count,
+         lint_warning_count = excluded.lint_warning_count, created_at = COALESCE(d.created_at, excluded.created_at),
+         created_by = COALESCE(d.created_by, excluded.created_by), updated_at = excluded.updated_at,
+         updated_by = excluded.updated_by
+       WHERE d.applied_version < excluded.applied_version
+       RETURNING tenant_id, diagram_id
+     ), new_elements AS (
+       SELECT n.* FROM unnest($12::text[], $13::text[], $14::text[], $15::text[], $16::text[], $17::text[])
+         AS n(tenant_id, diagram_id, element_id, element_type, name, parent_id)
+       JOIN moved m USING (tenant_id, diagram_id)
+     ), new_flows AS (
+       SELECT n.* FROM unnest($18::text[], $19::text[], $20::text[], $21::text[], $22::text[], $23::text[], $24::text[])
+         AS n(tenant_id, diagram_id, flow_id, flow_type, source_id, target_id, name)
+       JOIN moved m USING (tenant_id, diagram_id)
+     ), gone_elements AS (
+       DELETE FROM ${s}.elements t USING moved m
+       WHERE t.tenant_id = m.tenant_id AND t.diagram_id = m.diagram_id
+         AND NOT EXISTS (SELECT 1 FROM new_elements n
+           WHERE n.tenant_id = t.tenant_id AND n.diagram_id = t.diagram_id AND n.element_id = t.element_id)
+     ), gone_flows AS (
+       DELETE FROM ${s}.flows t USING moved m
+       WHERE t.tenant_id = m.tenant_id AND t.diagram_id = m.diagram_id
+         AND NOT EXISTS (SELECT 1 FROM new_flows n
+           WHERE n.tenant_id = t.tenant_id AND n.diagram_id = t.diagram_id AND n.flow_id = t.flow_id)
+     ), upserted_elements AS (
+       INSERT INTO ${s}.elements AS t (tenant_id, diagram_id, element_id, element_type, name, parent_id)
+       SELECT * FROM new_elements
+       ON CONFLICT (tenant_id, diagram_id, element_id) DO UPDATE SET
+         element_type = excluded.element_type, name = excluded.name, parent_id = excluded.parent_id
+       WHERE (t.element_type, t.name, t.parent_id) IS DISTINCT FROM (excluded.element_type, excluded.name, excluded.parent_id)
+     ), upserted_flows AS (
+       INSERT INTO ${s}.flows AS t (tenant_id, diagram_id, flow_id, flow_type, source_id, target_id, name)
+       SELECT * FROM new_flows
+       ON CONFLICT (tenant_id, diagram_id, flow_id) DO UPDATE SET
+         flow_type = excluded.flow_type, source_id = excluded.source_id, target_id = excluded.target_id,
+         name = excluded.name
+       WHERE (t.flow_type, t.source_id, t.target_id, t.name)
+         IS DISTINCT FROM (excluded.flow_type, excluded.source_id, excluded.target_id, excluded.name)
+     )
+     SELECT count(*) FROM moved`,
+    [
+      cols.tenant,
+      cols.diagram,
+      cols.name,
+      cols.version,
+      cols.hash,
+      cols.elements,
+      cols.flows,
+      cols.createdAt,
+      cols.createdBy,
+      cols.updatedAt,
+      cols.updatedBy,
+      e.tenant,
+      e.diagram,
+      e.id,
+      e.type,
+      e.name,
+      e.parent,
+      f.tenant,
+      f.diagram,
+      f.id,
+      f.type,
+      f.source,
+      f.target,
+      f.name,
+    ],
   );
 }
 
