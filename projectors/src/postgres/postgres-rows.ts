@@ -67,8 +67,10 @@ export function stateRows(changes: ProjectedChange[]) {
  * state after it), in one statement: one round trip instead of five. A diagram row moves only
  * forward; only for the diagrams whose row moved are elements and flows brought to the new
  * state — rows the state lacks deleted, new ones inserted, changed ones updated, the rest left
- * alone. (The CTEs share one snapshot and run in no set order, so the deletes and the upserts
- * touch disjoint keys.)
+ * alone: only rows that differ from the stored ones reach the upsert, which would lock (and so
+ * write) every row it meets. The deletes test `NOT IN` a hashed set: the planner, which cannot
+ * count an `unnest`, nested-looped a `NOT EXISTS` (6 ms for 158 elements). The CTEs share one
+ * snapshot and run in no set order, so the deletes and the upserts touch disjoint keys.
  */
 async function writeState(c: PoolClient, s: string, ledger: string, { cols, rowsByKey }: StateRows) {
   const e = {
@@ -138,27 +140,29 @@ async function writeState(c: PoolClient, s: string, ledger: string, { cols, rows
      ), gone_elements AS (
        DELETE FROM ${s}.elements t USING moved m
        WHERE t.tenant_id = m.tenant_id AND t.diagram_id = m.diagram_id
-         AND NOT EXISTS (SELECT 1 FROM new_elements n
-           WHERE n.tenant_id = t.tenant_id AND n.diagram_id = t.diagram_id AND n.element_id = t.element_id)
+         AND (t.tenant_id, t.diagram_id, t.element_id) NOT IN (SELECT tenant_id, diagram_id, element_id FROM new_elements)
      ), gone_flows AS (
        DELETE FROM ${s}.flows t USING moved m
        WHERE t.tenant_id = m.tenant_id AND t.diagram_id = m.diagram_id
-         AND NOT EXISTS (SELECT 1 FROM new_flows n
-           WHERE n.tenant_id = t.tenant_id AND n.diagram_id = t.diagram_id AND n.flow_id = t.flow_id)
+         AND (t.tenant_id, t.diagram_id, t.flow_id) NOT IN (SELECT tenant_id, diagram_id, flow_id FROM new_flows)
      ), upserted_elements AS (
-       INSERT INTO ${s}.elements AS t (tenant_id, diagram_id, element_id, element_type, name, parent_id)
-       SELECT * FROM new_elements
+       INSERT INTO ${s}.elements (tenant_id, diagram_id, element_id, element_type, name, parent_id)
+       SELECT n.* FROM new_elements n
+       LEFT JOIN ${s}.elements o
+         ON o.tenant_id = n.tenant_id AND o.diagram_id = n.diagram_id AND o.element_id = n.element_id
+       WHERE o.element_id IS NULL
+          OR (o.element_type, o.name, o.parent_id) IS DISTINCT FROM (n.element_type, n.name, n.parent_id)
        ON CONFLICT (tenant_id, diagram_id, element_id) DO UPDATE SET
          element_type = excluded.element_type, name = excluded.name, parent_id = excluded.parent_id
-       WHERE (t.element_type, t.name, t.parent_id) IS DISTINCT FROM (excluded.element_type, excluded.name, excluded.parent_id)
      ), upserted_flows AS (
-       INSERT INTO ${s}.flows AS t (tenant_id, diagram_id, flow_id, flow_type, source_id, target_id, name)
-       SELECT * FROM new_flows
+       INSERT INTO ${s}.flows (tenant_id, diagram_id, flow_id, flow_type, source_id, target_id, name)
+       SELECT n.* FROM new_flows n
+       LEFT JOIN ${s}.flows o ON o.tenant_id = n.tenant_id AND o.diagram_id = n.diagram_id AND o.flow_id = n.flow_id
+       WHERE o.flow_id IS NULL
+          OR (o.flow_type, o.source_id, o.target_id, o.name) IS DISTINCT FROM (n.flow_type, n.source_id, n.target_id, n.name)
        ON CONFLICT (tenant_id, diagram_id, flow_id) DO UPDATE SET
          flow_type = excluded.flow_type, source_id = excluded.source_id, target_id = excluded.target_id,
          name = excluded.name
-       WHERE (t.flow_type, t.source_id, t.target_id, t.name)
-         IS DISTINCT FROM (excluded.flow_type, excluded.source_id, excluded.target_id, excluded.name)
      )
      SELECT count(*) FROM moved`,
     [
