@@ -1,6 +1,7 @@
 import { moddle, type ModdleElement } from './model/moddle.js';
 import { OperationError, type OperationViolation } from './operation-error.js';
 import { canSerializeChunked, serializeChunked } from './serialization/chunked-xml.js';
+import { seedChunks } from './serialization/seed-chunks.js';
 import { checkedSometimes } from './serialization/self-check.js';
 
 /**
@@ -40,6 +41,18 @@ export async function parseDiagram(xml: string): Promise<Diagram> {
     );
   }
   return indexDiagram(result.rootElement, new Map(Object.entries(result.elementsById)));
+}
+
+/**
+ * `parseDiagram` for XML this library wrote (`serializeDiagram`'s output: a stored version, a
+ * snapshot): the text also fills the serializer's cache, so the next serialization writes only
+ * what changed since — not the whole document, as it would after `parseDiagram`. Any other XML
+ * is only parsed (serialization/seed-chunks.ts checks).
+ */
+export async function parseStoredDiagram(xml: string): Promise<Diagram> {
+  const diagram = await parseDiagram(xml);
+  await seedChunks(diagram.definitions, xml);
+  return diagram;
 }
 
 /**

@@ -2,6 +2,7 @@ import {
   canonicalHash,
   emptyDiagramXml,
   parseDiagram,
+  parseStoredDiagram,
   replayOperations,
   serializeDiagram,
   type Diagram,
@@ -76,9 +77,12 @@ export async function verifyState(diagram: Diagram, event: DiagramEvent): Promis
   return xml;
 }
 
-/** A stored version's XML (ledger or snapshot) as a diagram to continue replaying from. */
+/**
+ * A stored version's XML (ledger or snapshot) as a diagram to continue replaying from; its text
+ * fills the serializer's cache, so the next check serializes only what the replay changed.
+ */
 export async function diagramFromXml(xml: string): Promise<Diagram> {
-  return parseDiagram(xml);
+  return parseStoredDiagram(xml);
 }
 
 function describe(e: DiagramEvent): string {

@@ -1,4 +1,4 @@
-import { applyOperations, parseDiagram, serializeDiagram } from '@flowledger/bpmn-operations';
+import { applyOperations, parseStoredDiagram, serializeDiagram } from '@flowledger/bpmn-operations';
 import { timed } from '../../observability/metrics.js';
 import type { OperationEngine } from './operation-engine.js';
 
@@ -6,7 +6,8 @@ import type { OperationEngine } from './operation-engine.js';
 export const inProcessEngine: OperationEngine = {
   name: 'in-process',
   async apply(entry, operations, context) {
-    entry.model ??= await timed('parse', () => parseDiagram(entry.xml));
+    // entry.xml is a stored version: its text fills the serializer's cache (only the change is written).
+    entry.model ??= await timed('parse', () => parseStoredDiagram(entry.xml));
     const model = entry.model;
     const change = await timed('apply', () => applyOperations(model, operations, context));
     const xml = await timed('serialize', () => serializeDiagram(model));

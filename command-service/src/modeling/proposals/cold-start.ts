@@ -1,4 +1,4 @@
-import { canonicalHash, parseDiagram, replayOperations, serializeDiagram } from '@flowledger/bpmn-operations';
+import { canonicalHash, parseStoredDiagram, replayOperations, serializeDiagram } from '@flowledger/bpmn-operations';
 import type { SnapshotSource } from '@flowledger/projection';
 import { logger } from '../../observability/logger.js';
 import type { WorkspaceEntry } from '../diagram-workspace.js';
@@ -29,7 +29,7 @@ export async function loadFromSnapshot(
     if (canonicalHash(snapshot.xml) !== at.resultHash) {
       throw new Error(`snapshot v${snapshot.version} does not hash to its event's result_hash ${at.resultHash}`);
     }
-    const model = await parseDiagram(snapshot.xml);
+    const model = await parseStoredDiagram(snapshot.xml);
     let xml = snapshot.xml;
     for (const event of tail) {
       await replayOperations(model, event);

@@ -70,8 +70,10 @@ describe('lint from the previous version', () => {
                 expect(incremental, `${model} after ${JSON.stringify(operations)}`).toEqual(full);
                 memo = incremental.memo;
               },
-              async (diagram) => {
-                memo = (await lintDefinitions(diagram.definitions, config)).memo;
+              {
+                onStart: async (diagram) => {
+                  memo = (await lintDefinitions(diagram.definitions, config)).memo;
+                },
               },
             );
           },

@@ -47,7 +47,7 @@ const PLACEHOLDER_NS = 'urn:flowledger:serialization:chunk';
 const BPMN_NS = 'http://www.omg.org/spec/BPMN/20100524/MODEL';
 const META_MODEL_NAMESPACES = new Set(moddle.getPackages().map((p) => p.uri));
 /** Lists whose items are chunks (or containers, when an item holds chunk lists itself). */
-const CHUNK_LISTS = [
+export const CHUNK_LISTS = [
   'rootElements',
   'diagrams',
   'laneSets',
@@ -58,9 +58,9 @@ const CHUNK_LISTS = [
   'planeElement',
 ];
 /** Single-valued properties holding a container. */
-const CONTAINER_PROPERTIES = ['plane'];
+export const CONTAINER_PROPERTIES = ['plane'];
 
-function isContainer(element: ModdleElement): boolean {
+export function isContainer(element: ModdleElement): boolean {
   const byName = element.$descriptor.propertiesByName ?? {};
   return [...CHUNK_LISTS, ...CONTAINER_PROPERTIES].some((name) => byName[name] !== undefined);
 }
@@ -200,7 +200,7 @@ function marker(kind: 'begin' | 'end', index: number): ModdleElement {
 }
 
 /** The span of each line of `xml`, newline included. */
-function* lines(xml: string): Generator<{ start: number; end: number }> {
+export function* lines(xml: string): Generator<{ start: number; end: number }> {
   let start = 0;
   while (start < xml.length) {
     const newline = xml.indexOf('\n', start);
@@ -210,7 +210,7 @@ function* lines(xml: string): Generator<{ start: number; end: number }> {
   }
 }
 
-function indentOf(xml: string, start: number): number {
+export function indentOf(xml: string, start: number): number {
   let i = start;
   while (xml.charCodeAt(i) === 32) i++;
   return i - start;
@@ -225,7 +225,7 @@ const ATTRIBUTE_PREFIX = /\s([A-Za-z_][\w.-]*):[A-Za-z_][\w.-]*="/g;
  * The namespace prefixes a chunk's element and attribute names use, in order of first use,
  * without those it declares itself. Text holds no raw `<` (moddle escapes it), so every `<…>` is a tag.
  */
-function prefixesUsed(text: string): string[] {
+export function prefixesUsed(text: string): string[] {
   const used: string[] = [];
   const local = new Set<string>();
   for (const [tag] of text.matchAll(TAG)) {

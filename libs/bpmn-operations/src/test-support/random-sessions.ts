@@ -28,15 +28,19 @@ export interface SessionStep {
  * Plays random proposals (`randomProposal`s) on `xml` as the command service does: each becomes
  * operations on the current diagram; a refused one (OperationError) leaves the model half
  * changed, so the session goes on from the last version's XML, like after a refusal. `onApplied`
- * sees every applied proposal; `onStart` the diagram before the first. Returns how many applied.
+ * sees every applied proposal; `onStart` the diagram before the first. `parse` reads the
+ * starting XML and each reload (default `parseDiagram`). Returns how many applied.
  */
 export async function playSession(
   xml: string,
   proposals: RandomStep[][],
   onApplied: (step: SessionStep) => Promise<void>,
-  onStart?: (diagram: Diagram) => Promise<void>,
+  {
+    onStart,
+    parse = parseDiagram,
+  }: { onStart?: (diagram: Diagram) => Promise<void>; parse?: (xml: string) => Promise<Diagram> } = {},
 ): Promise<number> {
-  let diagram = await parseDiagram(xml);
+  let diagram = await parse(xml);
   let last = await serializeDiagram(diagram);
   await onStart?.(diagram);
   let applied = 0;
@@ -49,7 +53,7 @@ export async function playSession(
       change = await applyOperations(diagram, operations, { version, limits: DEFAULT_OPERATION_LIMITS });
     } catch (error) {
       if (!(error instanceof OperationError)) throw error;
-      diagram = await parseDiagram(last);
+      diagram = await parse(last);
       continue;
     }
     last = await serializeDiagram(diagram);
