@@ -1,24 +1,13 @@
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
-import * as protoLoader from '@grpc/proto-loader';
 import { loadStackConfig } from '@flowledger/config';
 import { operationToProto, type Operation } from '@flowledger/bpmn-operations';
+import { loadProtoPackages } from '@flowledger/protos';
 
-const protoDir = join(import.meta.dirname, '..', '..', 'schemas', 'proto');
-const definition = protoLoader.loadSync(join(protoDir, 'flowledger/modeling/v1/modeling.proto'), {
-  includeDirs: [protoDir],
-  keepCase: false,
-  longs: Number,
-  enums: String,
-  defaults: true,
-  oneofs: true,
-});
-const ModelingService = (
-  grpc.loadPackageDefinition(definition) as unknown as {
-    flowledger: { modeling: { v1: { ModelingService: grpc.ServiceClientConstructor } } };
-  }
-).flowledger.modeling.v1.ModelingService;
+const ModelingService = loadProtoPackages<{
+  flowledger: { modeling: { v1: { ModelingService: grpc.ServiceClientConstructor } } };
+}>(['flowledger/modeling/v1/modeling.proto']).flowledger.modeling.v1.ModelingService;
 
 /** A `DiagramChange` of Subscribe as proto-loader decodes it. */
 export interface DiagramChangeWire {

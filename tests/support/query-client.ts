@@ -1,22 +1,10 @@
-import { join } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
-import * as protoLoader from '@grpc/proto-loader';
 import { loadStackConfig } from '@flowledger/config';
+import { loadProtoPackages } from '@flowledger/protos';
 
-const protoDir = join(import.meta.dirname, '..', '..', 'schemas', 'proto');
-const definition = protoLoader.loadSync(join(protoDir, 'flowledger/query/v1/query.proto'), {
-  includeDirs: [protoDir],
-  keepCase: false,
-  longs: Number,
-  enums: String,
-  defaults: true,
-  oneofs: true,
-});
-const QueryService = (
-  grpc.loadPackageDefinition(definition) as unknown as {
-    flowledger: { query: { v1: { QueryService: grpc.ServiceClientConstructor } } };
-  }
-).flowledger.query.v1.QueryService;
+const QueryService = loadProtoPackages<{
+  flowledger: { query: { v1: { QueryService: grpc.ServiceClientConstructor } } };
+}>(['flowledger/query/v1/query.proto']).flowledger.query.v1.QueryService;
 
 type Stub = grpc.Client & Record<string, (...args: unknown[]) => grpc.ClientUnaryCall>;
 

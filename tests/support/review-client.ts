@@ -1,22 +1,11 @@
-import { join } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
-import * as protoLoader from '@grpc/proto-loader';
 import { loadStackConfig } from '@flowledger/config';
+import { loadProtoPackages } from '@flowledger/protos';
 import type { Timestamp, Violation } from './modeling-client.js';
 
-const protoDir = join(import.meta.dirname, '..', '..', 'schemas', 'proto');
-const ReviewService = (
-  grpc.loadPackageDefinition(
-    protoLoader.loadSync(join(protoDir, 'flowledger/modeling/v1/review.proto'), {
-      includeDirs: [protoDir],
-      keepCase: false,
-      longs: Number,
-      enums: String,
-      defaults: true,
-      oneofs: true,
-    }),
-  ) as unknown as { flowledger: { modeling: { v1: { ReviewService: grpc.ServiceClientConstructor } } } }
-).flowledger.modeling.v1.ReviewService;
+const ReviewService = loadProtoPackages<{
+  flowledger: { modeling: { v1: { ReviewService: grpc.ServiceClientConstructor } } };
+}>(['flowledger/modeling/v1/review.proto']).flowledger.modeling.v1.ReviewService;
 
 /** `PendingProposal` as proto-loader decodes it (operations in their protobuf form). */
 export interface PendingProposalWire {

@@ -1,8 +1,5 @@
-import { join } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
-import * as protoLoader from '@grpc/proto-loader';
-
-const HEALTH_PROTO = 'grpc/health/v1/health.proto';
+import { loadProtoPackages } from '@flowledger/protos';
 
 interface HealthClient extends grpc.Client {
   Check(
@@ -45,11 +42,10 @@ export async function isGrpcServing(
 function healthClientConstructor(protoDir: string): HealthClientConstructor {
   let Health = constructors.get(protoDir);
   if (!Health) {
-    const definition = protoLoader.loadSync(join(protoDir, HEALTH_PROTO), { enums: String });
-    const loaded = grpc.loadPackageDefinition(definition) as unknown as {
-      grpc: { health: { v1: { Health: HealthClientConstructor } } };
-    };
-    Health = loaded.grpc.health.v1.Health;
+    Health = loadProtoPackages<{ grpc: { health: { v1: { Health: HealthClientConstructor } } } }>(
+      ['grpc/health/v1/health.proto'],
+      protoDir,
+    ).grpc.health.v1.Health;
     constructors.set(protoDir, Health);
   }
   return Health;

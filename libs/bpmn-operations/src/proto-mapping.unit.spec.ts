@@ -1,22 +1,12 @@
-import { fileURLToPath } from 'node:url';
 import * as grpc from '@grpc/grpc-js';
-import * as protoLoader from '@grpc/proto-loader';
 import { describe, expect, it } from 'vitest';
+import { loadProtoDefinition } from '@flowledger/protos';
 import type { Operation } from './operation.js';
 import { operationFromProto, operationToProto } from './proto-mapping.js';
 
-const PROTO_DIR = fileURLToPath(new URL('../../../schemas/proto', import.meta.url));
-
 /** Propose's own (de)serializers: the exact wire path a gRPC call takes. */
 function wire(): grpc.MethodDefinition<object, object> {
-  const definition = protoLoader.loadSync(`${PROTO_DIR}/flowledger/modeling/v1/modeling.proto`, {
-    includeDirs: [PROTO_DIR],
-    keepCase: false,
-    longs: Number,
-    enums: String,
-    defaults: true,
-    oneofs: true,
-  });
+  const definition = loadProtoDefinition(['flowledger/modeling/v1/modeling.proto']);
   const service = definition['flowledger.modeling.v1.ModelingService'] as grpc.ServiceDefinition;
   return service.Propose as grpc.MethodDefinition<object, object>;
 }

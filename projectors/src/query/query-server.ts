@@ -1,7 +1,6 @@
-import { join } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
-import * as protoLoader from '@grpc/proto-loader';
 import { authenticate, AuthenticationError, isAllowed, type Caller, type TokenVerifier } from '@flowledger/auth';
+import { loadProtoPackages } from '@flowledger/protos';
 import type { GraphQueries } from './graph-queries.js';
 import { GRPC_STATUS, QueryError } from './query-error.js';
 import type { StatsQueries } from './stats-queries.js';
@@ -18,7 +17,6 @@ export interface QueryServerOptions {
   onError?(error: unknown, method: string): void;
 }
 
-const LOADER = { keepCase: false, longs: Number, enums: String, defaults: true, oneofs: true } as const;
 const DEFAULT_MAX_PATHS = 10;
 const MAX_PATHS = 100;
 
@@ -26,14 +24,10 @@ type Handler = (caller: Caller, request: Record<string, unknown>) => Promise<obj
 
 /** `flowledger.query.v1.QueryService` and `grpc.health.v1.Health` on one gRPC server. */
 export async function startQueryServer(options: QueryServerOptions): Promise<grpc.Server> {
-  const definition = protoLoader.loadSync(
-    ['flowledger/query/v1/query.proto', 'grpc/health/v1/health.proto'].map((f) => join(options.protoDir, f)),
-    { ...LOADER, includeDirs: [options.protoDir] },
-  );
-  const loaded = grpc.loadPackageDefinition(definition) as unknown as {
+  const loaded = loadProtoPackages<{
     flowledger: { query: { v1: { QueryService: grpc.ServiceClientConstructor } } };
     grpc: { health: { v1: { Health: grpc.ServiceClientConstructor } } };
-  };
+  }>(['flowledger/query/v1/query.proto', 'grpc/health/v1/health.proto'], options.protoDir);
   const { stats, graph } = options;
   const needGraph = (): GraphQueries => {
     if (!graph) throw new QueryError('UNIMPLEMENTED', 'graph queries need the Neo4j read model, which is not running');

@@ -1,20 +1,10 @@
-import { join } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
-import * as protoLoader from '@grpc/proto-loader';
 import { loadStackConfig } from '@flowledger/config';
+import { loadProtoPackages } from '@flowledger/protos';
 
-const protoDir = join(import.meta.dirname, '..', '..', '..', 'schemas', 'proto');
-const definition = protoLoader.loadSync(join(protoDir, 'flowledger/validation/v1/validation.proto'), {
-  includeDirs: [protoDir],
-  keepCase: false,
-  longs: Number,
-  defaults: true,
-});
-const XsdValidatorService = (
-  grpc.loadPackageDefinition(definition) as unknown as {
-    flowledger: { validation: { v1: { XsdValidatorService: grpc.ServiceClientConstructor } } };
-  }
-).flowledger.validation.v1.XsdValidatorService;
+const XsdValidatorService = loadProtoPackages<{
+  flowledger: { validation: { v1: { XsdValidatorService: grpc.ServiceClientConstructor } } };
+}>(['flowledger/validation/v1/validation.proto']).flowledger.validation.v1.XsdValidatorService;
 
 export interface XsdVerdict {
   valid: boolean;

@@ -1,23 +1,10 @@
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import * as grpc from '@grpc/grpc-js';
-import * as protoLoader from '@grpc/proto-loader';
 import { operationToProto, type Operation } from '@flowledger/bpmn-operations';
+import { loadProtoPackages } from '@flowledger/protos';
 
-const protoDir = fileURLToPath(new URL('../../../../schemas/proto', import.meta.url));
-const definition = protoLoader.loadSync(join(protoDir, 'flowledger/modeling/v1/modeling.proto'), {
-  includeDirs: [protoDir],
-  keepCase: false,
-  longs: Number,
-  enums: String,
-  defaults: true,
-  oneofs: true,
-});
-const ModelingService = (
-  grpc.loadPackageDefinition(definition) as unknown as {
-    flowledger: { modeling: { v1: { ModelingService: grpc.ServiceClientConstructor } } };
-  }
-).flowledger.modeling.v1.ModelingService;
+const ModelingService = loadProtoPackages<{
+  flowledger: { modeling: { v1: { ModelingService: grpc.ServiceClientConstructor } } };
+}>(['flowledger/modeling/v1/modeling.proto']).flowledger.modeling.v1.ModelingService;
 
 export type ProposeOutcome =
   | { result: 'applied'; version: number; idMap: Record<string, string> }

@@ -1,6 +1,4 @@
-import { join } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
-import * as protoLoader from '@grpc/proto-loader';
 import {
   OperationError,
   operationFromProto,
@@ -9,6 +7,7 @@ import {
   type OperationViolation,
   type ProtoObject,
 } from '@flowledger/bpmn-operations';
+import { loadProtoPackages } from '@flowledger/protos';
 import { timed } from '../../observability/metrics.js';
 import { callMetadata, type CallIds } from '../call-ids.js';
 import type { OperationEngine } from './operation-engine.js';
@@ -36,19 +35,11 @@ export function createSidecarEngine(
   protoDir: string,
   timeoutMs = 10_000,
 ): OperationEngine & { close(): void } {
-  const definition = protoLoader.loadSync(join(protoDir, 'flowledger/moddle/v1/moddle.proto'), {
-    includeDirs: [protoDir],
-    keepCase: false,
-    longs: Number,
-    enums: String,
-    defaults: true,
-    oneofs: true,
-  });
-  const loaded = grpc.loadPackageDefinition(definition) as unknown as {
+  const loaded = loadProtoPackages<{
     flowledger: {
       moddle: { v1: { ModdleSidecarService: new (a: string, c: grpc.ChannelCredentials) => SidecarStub } };
     };
-  };
+  }>(['flowledger/moddle/v1/moddle.proto'], protoDir);
   const stub = new loaded.flowledger.moddle.v1.ModdleSidecarService(address, grpc.credentials.createInsecure());
 
   const call = (request: unknown, ids: CallIds | undefined) =>

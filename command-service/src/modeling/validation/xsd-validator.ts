@@ -1,5 +1,5 @@
-import { join } from 'node:path';
-import * as protoLoader from '@grpc/proto-loader';
+import type { PackageDefinition } from '@grpc/proto-loader';
+import { loadProtoDefinition } from '@flowledger/protos';
 import type { CallIds } from '../call-ids.js';
 import { violation, type Violation } from '../rejection.js';
 
@@ -31,14 +31,8 @@ export interface ValidateResponse {
 export const VALIDATOR_SERVICE = 'flowledger.validation.v1.XsdValidatorService';
 
 /** validation.proto, loaded the same way for both transports, so both decode alike. */
-export function loadValidationProto(protoDir: string): protoLoader.PackageDefinition {
-  return protoLoader.loadSync(join(protoDir, 'flowledger/validation/v1/validation.proto'), {
-    includeDirs: [protoDir],
-    keepCase: false,
-    longs: Number,
-    enums: String,
-    defaults: true,
-  });
+export function loadValidationProto(protoDir: string): PackageDefinition {
+  return loadProtoDefinition(['flowledger/validation/v1/validation.proto'], protoDir);
 }
 
 export function toVerdict(response: ValidateResponse): XsdVerdict {
