@@ -10,6 +10,7 @@ import { onSerializationMismatch } from '@flowledger/bpmn-operations';
 import { createAuditCodec, createEventCodec } from '@flowledger/events';
 import { createKafkaAdmin, createKafkaPartitionReader, createKafkaProducer } from '@flowledger/kafka';
 import { createLedger, createOutboxPublisher, migrateLedger } from '@flowledger/ledger';
+import { serveMetrics } from '@flowledger/metrics';
 import { rememberVerified, verifyToken } from '@flowledger/oidc';
 import { createSnapshotSource, createSnapshotStore } from '@flowledger/snapshotter/reader';
 import { AppModule } from './app.module.js';
@@ -27,7 +28,7 @@ import { XsdValidatorClient } from './modeling/validation/xsd-validator.client.j
 import { XsdValidatorSocketClient } from './modeling/validation/xsd-validator.socket-client.js';
 import type { XsdValidator } from './modeling/validation/xsd-validator.js';
 import { logger } from './observability/logger.js';
-import { serveMetrics } from './observability/metrics.js';
+import { registry } from './observability/metrics.js';
 import { PRESENCE_GRPC } from './presence/presence.grpc.js';
 import { DEFAULT_PRESENCE_SETTINGS } from './presence/presence-hub.js';
 import { startPresence } from './presence/presence-fanout.js';
@@ -181,7 +182,7 @@ const app = await NestFactory.createMicroservice<MicroserviceOptions>(
 );
 app.enableShutdownHooks();
 await app.listen();
-const metrics = serveMetrics(config.metrics.port, '0.0.0.0');
+const metrics = await serveMetrics(registry, config.metrics.port);
 new Logger('CommandService').log(
   `gRPC listening on ${config.grpc.bindAddress}, metrics on :${config.metrics.port}/metrics, operations ${config.moddleMode}`,
 );

@@ -1,8 +1,9 @@
+import { serveMetrics } from '@flowledger/metrics';
 import { loadModdleSidecarConfig } from './moddle-sidecar.config.js';
 import { startModdleSidecar } from './moddle-sidecar-server.js';
 import { createApplyObserver } from './observability/apply-observer.js';
 import { createSidecarLogger } from './observability/sidecar-logger.js';
-import { createSidecarMetrics, serveMetrics } from './observability/sidecar-metrics.js';
+import { createSidecarMetrics } from './observability/sidecar-metrics.js';
 
 const config = loadModdleSidecarConfig();
 const logger = createSidecarLogger(config.logLevel);

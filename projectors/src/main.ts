@@ -1,8 +1,8 @@
-import { createServer } from 'node:http';
 import pg from 'pg';
 import pino from 'pino';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import { createLedger, ledgerChangeNotices, migrateLedger } from '@flowledger/ledger';
+import { serveMetrics } from '@flowledger/metrics';
 import { verifyToken } from '@flowledger/oidc';
 import {
   createProjectionMetrics,
@@ -80,13 +80,7 @@ const server = await startQueryServer({
   onError: (err, method) => logger.error({ err, method }, 'query failed'),
 });
 
-const metricsServer = createServer((req, res) => {
-  if (req.url !== '/metrics') {
-    res.writeHead(404).end();
-    return;
-  }
-  void registry.metrics().then((body) => res.writeHead(200, { 'content-type': registry.contentType }).end(body));
-}).listen(config.metrics.port, '0.0.0.0');
+const metricsServer = await serveMetrics(registry, config.metrics.port);
 
 logger.info(
   {

@@ -1,7 +1,7 @@
-import { createServer } from 'node:http';
 import pg from 'pg';
 import pino from 'pino';
 import { createLedger, ledgerChangeNotices, migrateLedger } from '@flowledger/ledger';
+import { serveMetrics } from '@flowledger/metrics';
 import { createProjectionMetrics, startProjector } from '@flowledger/projection';
 import { registry } from './snapshot-metrics.js';
 import { createSnapshotSource } from './snapshot-source.js';
@@ -51,13 +51,7 @@ const projector = await startProjector({
   sweepIntervalMs: config.stack.projectionSweepIntervalMs,
 });
 
-const metrics = createServer((req, res) => {
-  if (req.url !== '/metrics') return void res.writeHead(404).end();
-  registry.metrics().then(
-    (body) => res.writeHead(200, { 'content-type': registry.contentType }).end(body),
-    (error: Error) => res.writeHead(500).end(error.message),
-  );
-}).listen(config.metricsPort, '0.0.0.0');
+const metrics = await serveMetrics(registry, config.metricsPort);
 logger.info(
   { group: projector.groupId, archive: config.archiveDir, policy: config.policy, metrics_port: config.metricsPort },
   'snapshotter running',

@@ -1,4 +1,3 @@
-import { createServer, type Server } from 'node:http';
 import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 /** The command path's Prometheus metrics (DESIGN.md §9), served on `/metrics`. */
@@ -46,20 +45,6 @@ export const eventsAppended = new Counter({
   help: 'Events appended to the ledger and published to Kafka',
   registers: [registry],
 });
-
-export function serveMetrics(port: number, host: string): Server {
-  const server = createServer((req, res) => {
-    if (req.url !== '/metrics') {
-      res.writeHead(404).end();
-      return;
-    }
-    registry.metrics().then(
-      (body) => res.writeHead(200, { 'content-type': registry.contentType }).end(body),
-      (error: Error) => res.writeHead(500).end(error.message),
-    );
-  });
-  return server.listen(port, host);
-}
 
 /** Times one step of the write path into `stepLatency`. */
 export async function timed<T>(step: string, work: () => Promise<T> | T): Promise<T> {

@@ -1,4 +1,3 @@
-import { createServer, type Server } from 'node:http';
 import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 /** The sidecar's Prometheus metrics, in a registry of its own (served on `/metrics`). */
@@ -28,25 +27,4 @@ export function createSidecarMetrics(): SidecarMetrics {
       registers: [registry],
     }),
   };
-}
-
-/** Serves `registry` as Prometheus text on `/metrics`; resolves once listening, rejects if the port is taken. */
-export function serveMetrics(registry: Registry, port: number, host: string): Promise<Server> {
-  const server = createServer((req, res) => {
-    if (req.url !== '/metrics') {
-      res.writeHead(404).end();
-      return;
-    }
-    registry.metrics().then(
-      (body) => res.writeHead(200, { 'content-type': registry.contentType }).end(body),
-      (error: Error) => res.writeHead(500).end(error.message),
-    );
-  });
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => {
-      server.off('error', reject);
-      resolve(server);
-    });
-  });
 }
