@@ -33,7 +33,6 @@ import {
 export async function seedChunks(definitions: ModdleElement, xml: string): Promise<boolean> {
   if (!canSerializeChunked(definitions)) return false;
   const starts = openingTagsById(xml);
-  if (starts === undefined) return false;
   const seeded: ModdleElement[] = [];
   const seedList = (list: ModdleElement[], depth: number) => {
     for (const item of list) {
@@ -75,9 +74,13 @@ interface LineStart {
 
 const ID_ATTRIBUTE = / id="([^"]*)"/;
 
-/** Each line opening a tag with an `id`, by that id; undefined if an id opens two (not a document we wrote). */
-function openingTagsById(xml: string): Map<string, LineStart> | undefined {
+/**
+ * Each line opening a tag with an `id`, by that id. An id that opens two lines (extension
+ * elements have ids of their own namespace, e.g. form fields) names no line: its chunk is not cut.
+ */
+function openingTagsById(xml: string): Map<string, LineStart> {
   const byId = new Map<string, LineStart>();
+  const ambiguous = new Set<string>();
   for (const { start, end } of lines(xml)) {
     const indent = indentOf(xml, start);
     const at = start + indent;
@@ -85,9 +88,10 @@ function openingTagsById(xml: string): Map<string, LineStart> | undefined {
     const tagEnd = xml.indexOf('>', at);
     const id = ID_ATTRIBUTE.exec(xml.slice(at, tagEnd < 0 || tagEnd > end ? end : tagEnd))?.[1];
     if (id === undefined) continue;
-    if (byId.has(id)) return undefined;
+    if (byId.has(id)) ambiguous.add(id);
     byId.set(id, { start, end, indent });
   }
+  for (const id of ambiguous) byId.delete(id);
   return byId;
 }
 

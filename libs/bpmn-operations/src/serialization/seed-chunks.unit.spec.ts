@@ -61,6 +61,23 @@ describe('parseStoredDiagram fills the serializer cache from the stored text', (
     expect(applied).toBeGreaterThan(200);
   }, 180_000);
 
+  it('cuts every chunk but those whose id another element repeats (extension ids are their own)', async () => {
+    // given a stored document in which two tasks carry an extension element with the same id
+    let original = read('C.1.0.bpmn');
+    const tasks = [...original.matchAll(/<task id="[^"]+"[^>]*>\s*<extensionElements>/g)].slice(0, 2);
+    expect(tasks).toHaveLength(2);
+    for (const [opening] of tasks) original = original.replace(opening, `${opening}<camunda:formField id="shared" />`);
+    const xml = await serializeDiagram(await parseDiagram(original));
+    expect(xml.match(/ id="shared"/g)).toHaveLength(2);
+
+    // when it is loaded as a stored diagram
+    const diagram = await parseStoredDiagram(xml);
+
+    // then the other chunks are cached, and the text comes back unchanged
+    expect(cachedCount(diagram)).toBeGreaterThan(10);
+    expect(await serializeDiagram(diagram)).toBe(xml);
+  });
+
   it('only parses a text not laid out as moddle writes it (a MIWG original)', async () => {
     // when an original, laid out by another tool, is parsed as a stored diagram
     const diagram = await parseStoredDiagram(read('C.1.0.bpmn'));
