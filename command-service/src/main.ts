@@ -11,6 +11,7 @@ import { createAuditCodec, createEventCodec } from '@flowledger/events';
 import { createKafkaAdmin, createKafkaPartitionReader, createKafkaProducer } from '@flowledger/kafka';
 import { createLedger, createOutboxPublisher, migrateLedger } from '@flowledger/ledger';
 import { serveMetrics } from '@flowledger/metrics';
+import { PROTO_LOADER_OPTIONS } from '@flowledger/protos';
 import { rememberVerified, verifyToken } from '@flowledger/oidc';
 import { createSnapshotSource, createSnapshotStore } from '@flowledger/snapshotter/reader';
 import { AppModule } from './app.module.js';
@@ -169,14 +170,7 @@ const app = await NestFactory.createMicroservice<MicroserviceOptions>(
       protoPath: [HEALTH_GRPC, MODELING_GRPC, PRESENCE_GRPC, REVIEW_GRPC].map((s) =>
         join(config.protoDir, s.protoFile),
       ),
-      loader: {
-        includeDirs: [config.protoDir],
-        keepCase: false,
-        longs: Number,
-        enums: String,
-        defaults: true,
-        oneofs: true,
-      },
+      loader: { ...PROTO_LOADER_OPTIONS, includeDirs: [config.protoDir] },
     },
   },
 );

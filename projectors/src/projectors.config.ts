@@ -1,6 +1,6 @@
-import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { loadStackConfig, type StackConfig } from '@flowledger/config';
+import { PROTO_DIR } from '@flowledger/protos';
 import { NEO4J_PROJECTION_VERSION } from './neo4j/store/graph-labels.js';
 
 const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
@@ -51,7 +51,7 @@ export function loadProjectorsConfig(env: NodeJS.ProcessEnv = process.env): Proj
     },
     neo4j: { projectionVersion: e.FLOWLEDGER_NEO4J_PROJECTION_VERSION },
     discoveryIntervalMs: e.FLOWLEDGER_PROJECTION_DISCOVERY_MS,
-    protoDir: e.FLOWLEDGER_PROTO_DIR ?? fileURLToPath(new URL('../../schemas/proto', import.meta.url)),
+    protoDir: e.FLOWLEDGER_PROTO_DIR ?? PROTO_DIR,
     stack,
   };
 }

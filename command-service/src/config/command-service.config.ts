@@ -1,6 +1,6 @@
-import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { loadStackConfig, type StackConfig } from '@flowledger/config';
+import { PROTO_DIR } from '@flowledger/protos';
 import type { ModelingSettings } from '../modeling/modeling-settings.js';
 import { DEFAULT_PROPOSAL_LIMITS } from '../modeling/proposals/proposal-limits.js';
 import type { LintConfig } from '../modeling/validation/lint-config.js';
@@ -85,7 +85,7 @@ export function loadCommandServiceConfig(env: NodeJS.ProcessEnv = process.env): 
   return {
     grpc: { port: stack.grpc.port, bindAddress: `${e.FLOWLEDGER_GRPC_BIND_HOST}:${stack.grpc.port}` },
     metrics: { port: e.FLOWLEDGER_COMMAND_METRICS_PORT },
-    protoDir: e.FLOWLEDGER_PROTO_DIR ?? fileURLToPath(new URL('../../../schemas/proto', import.meta.url)),
+    protoDir: e.FLOWLEDGER_PROTO_DIR ?? PROTO_DIR,
     modeling: {
       limits: {
         maxOperationsPerProposal: e.FLOWLEDGER_MAX_OPERATIONS_PER_PROPOSAL,
