@@ -47,7 +47,7 @@ const PLACEHOLDER_NS = 'urn:flowledger:serialization:chunk';
 const BPMN_NS = 'http://www.omg.org/spec/BPMN/20100524/MODEL';
 const META_MODEL_NAMESPACES = new Set(moddle.getPackages().map((p) => p.uri));
 /** Lists whose items are chunks (or containers, when an item holds chunk lists itself). */
-export const CHUNK_LISTS = [
+const CHUNK_LISTS = [
   'rootElements',
   'diagrams',
   'laneSets',
@@ -58,11 +58,29 @@ export const CHUNK_LISTS = [
   'planeElement',
 ];
 /** Single-valued properties holding a container. */
-export const CONTAINER_PROPERTIES = ['plane'];
+const CONTAINER_PROPERTIES = ['plane'];
 
 export function isContainer(element: ModdleElement): boolean {
   const byName = element.$descriptor.propertiesByName ?? {};
   return [...CHUNK_LISTS, ...CONTAINER_PROPERTIES].some((name) => byName[name] !== undefined);
+}
+
+/**
+ * What the serializer walks in a container, in its order: the containers held by single-valued
+ * properties (their items one level deeper), then each non-empty chunk list.
+ */
+export function containerParts(container: ModdleElement): { containers: ModdleElement[]; lists: ModdleElement[][] } {
+  const containers: ModdleElement[] = [];
+  for (const name of CONTAINER_PROPERTIES) {
+    const value = container[name] as ModdleElement | undefined;
+    if (value && isContainer(value)) containers.push(value);
+  }
+  const lists: ModdleElement[][] = [];
+  for (const name of CHUNK_LISTS) {
+    const list = container[name] as ModdleElement[] | undefined;
+    if (Array.isArray(list) && list.length > 0) lists.push(list);
+  }
+  return { containers, lists };
 }
 
 /** What stands in a list while moddle writes the skeleton, item by item. */
@@ -82,13 +100,9 @@ class SkeletonPlan {
   private readonly lists: SwappedList[] = [];
 
   visitContainer(container: ModdleElement, depth: number): void {
-    for (const name of CONTAINER_PROPERTIES) {
-      const value = container[name] as ModdleElement | undefined;
-      if (value && isContainer(value)) this.visitContainer(value, depth + 1);
-    }
-    for (const name of CHUNK_LISTS) {
-      const list = container[name] as ModdleElement[] | undefined;
-      if (!Array.isArray(list) || list.length === 0) continue;
+    const { containers, lists } = containerParts(container);
+    for (const value of containers) this.visitContainer(value, depth + 1);
+    for (const list of lists) {
       const swapped: SwappedList = { list, items: [...list], depth: depth + 1, standIns: [] };
       const index = this.lists.push(swapped) - 1;
       const elements = this.standInsFor(swapped);

@@ -3,8 +3,7 @@ import type { ModdleElement } from '../model/moddle.js';
 import { cacheChunk, forgetChunks } from './chunk-cache.js';
 import {
   canSerializeChunked,
-  CHUNK_LISTS,
-  CONTAINER_PROPERTIES,
+  containerParts,
   indentOf,
   isContainer,
   lines,
@@ -47,16 +46,11 @@ export async function seedChunks(definitions: ModdleElement, xml: string): Promi
       seeded.push(item);
     }
   };
-  // The same walk as the serializer's (SkeletonPlan.visitContainer), so chunks get the same depths.
+  // The serializer's own walk (containerParts), so chunks get the depths it gives them.
   const visit = (container: ModdleElement, depth: number) => {
-    for (const name of CONTAINER_PROPERTIES) {
-      const value = container[name] as ModdleElement | undefined;
-      if (value && isContainer(value)) visit(value, depth + 1);
-    }
-    for (const name of CHUNK_LISTS) {
-      const list = container[name] as ModdleElement[] | undefined;
-      if (Array.isArray(list)) seedList(list, depth + 1);
-    }
+    const { containers, lists } = containerParts(container);
+    for (const value of containers) visit(value, depth + 1);
+    for (const list of lists) seedList(list, depth + 1);
   };
   visit(definitions, 0);
   if (seeded.length === 0) return false;
