@@ -1,6 +1,7 @@
 import type { Pool } from 'pg';
 import { AUDIT_ENTRY_SCHEMA_VERSION, auditTopic, type AuditCodec } from '@flowledger/events';
 import type { KafkaAdmin, KafkaProducer } from '@flowledger/kafka';
+import { inTransaction } from '@flowledger/ledger';
 import { entryFromRow, type AuditRow } from './review-store.postgres.js';
 
 /** Advisory-lock class of audit publishing ('audt'); the second key is the tenant's hash. */
@@ -41,10 +42,10 @@ export function createAuditPublisher(deps: {
     return ready;
   };
 
-  async function publishBatch(tenantId: string): Promise<number> {
-    const client = await deps.pool.connect();
-    try {
-      await client.query('BEGIN');
+  // The transaction is held across the Kafka send (inTransaction: a session lost meanwhile does
+  // not end the process, and the connection is discarded).
+  const publishBatch = (tenantId: string): Promise<number> =>
+    inTransaction(deps.pool, async (client) => {
       await client.query('SELECT pg_advisory_xact_lock($1::int, hashtext($2::text))', [PUBLISH_LOCK_CLASS, tenantId]);
       const { rows } = await client.query<AuditRow>(
         'SELECT * FROM audit_entries WHERE tenant_id = $1 AND published_at IS NULL ORDER BY seq LIMIT $2',
@@ -72,15 +73,8 @@ export function createAuditPublisher(deps: {
           rows.map((r) => r.seq),
         ]);
       }
-      await client.query('COMMIT');
       return rows.length;
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw error;
-    } finally {
-      client.release();
-    }
-  }
+    });
 
   async function publishPending(tenantId: string): Promise<number> {
     let total = 0;

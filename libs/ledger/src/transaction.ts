@@ -1,4 +1,5 @@
 import type { Pool, PoolClient } from 'pg';
+import { checkOut } from './pool-client.js';
 
 /**
  * Runs `work` in one transaction on one pooled connection: committed, or rolled back on any
@@ -7,7 +8,7 @@ import type { Pool, PoolClient } from 'pg';
  * reviews, read models).
  */
 export async function inTransaction<T>(pool: Pool, work: (client: PoolClient) => Promise<T>): Promise<T> {
-  const client = await pool.connect();
+  const { client, release } = await checkOut(pool);
   let broken = false;
   try {
     await client.query('BEGIN');
@@ -21,6 +22,6 @@ export async function inTransaction<T>(pool: Pool, work: (client: PoolClient) =>
     );
     throw error;
   } finally {
-    client.release(broken);
+    release(broken);
   }
 }

@@ -1,6 +1,7 @@
 import type { Pool, PoolClient } from 'pg';
 import { PUBLISH_LOCK_CLASS } from '../advisory-locks.js';
 import { toLedgerError } from '../ledger-error.js';
+import { checkOut } from '../pool-client.js';
 
 /** The lock `work` holds: its key, and whether `work` let go of it itself (in its last statement). */
 export interface HeldLock {
@@ -24,7 +25,7 @@ export async function withDiagramLock<T>(
   },
   work: (client: PoolClient, lock: HeldLock) => Promise<T>,
 ): Promise<T | undefined> {
-  const client = await pool.connect().catch((err: unknown) => {
+  const { client, release } = await checkOut(pool).catch((err: unknown) => {
     throw toLedgerError(err, 'ledger: cannot connect');
   });
   const lockKey: [number, string] = [PUBLISH_LOCK_CLASS, `${key.tenantId}/${key.diagramId}`];
@@ -60,6 +61,6 @@ export async function withDiagramLock<T>(
     if (!broken && (err as { code?: string }).code === undefined) broken = true;
     throw err;
   } finally {
-    client.release(broken);
+    release(broken);
   }
 }
