@@ -7,7 +7,7 @@ import { createPostgresProjection } from '../../projectors/src/postgres/postgres
 import { flow, shape, task } from '../support/proposal-operations.js';
 import { uniqueTenant } from '../support/test-tenant.js';
 import { SteadyClient } from '../readmodels/support/steady-client.js';
-import { ScratchReadModels, stack } from '../readmodels/support/scratch-read-models.js';
+import { SCRATCH_TENANT_SECRET, ScratchReadModels, stack } from '../readmodels/support/scratch-read-models.js';
 
 // A full rebuild writes a new generation of each read model (Postgres tables in a new schema,
 // Neo4j labels) while the old one keeps serving and the live projectors keep writing into it;
@@ -35,7 +35,7 @@ beforeAll(async () => {
   postgres = await createPostgresProjection({
     pool: scratch.pool,
     version: scratch.postgresVersion,
-    tenantSecret: 'scratch-secret-0123456789',
+    tenantSecret: SCRATCH_TENANT_SECRET,
     namespace: scratch.namespace,
   });
   graph = await openNeo4jReadModel({

@@ -3,7 +3,6 @@ export type { DiagramSummary, KafkaPosition, LedgerEntry, LintWarning, VersionSu
 export { LedgerError, type LedgerErrorCode } from './ledger-error.js';
 export { inTransaction } from './transaction.js';
 export { migrateLedger, runMigrations, type MigrationSet } from './migrations/migrate.js';
-export type { CrashPoint } from './crash-points.js';
 export {
   createOutboxPublisher,
   type OutboxPublisher,

@@ -1,7 +1,7 @@
 import { gunzipSync } from 'node:zlib';
 import type { Pool, PoolClient } from 'pg';
 import type { DiagramEvent } from '@flowledger/events';
-import { crashPoint } from './crash-points.js';
+import { crashPoint } from '@flowledger/crash-points';
 import {
   EVENT_COLUMNS,
   INSERT_EVENT_SQL,

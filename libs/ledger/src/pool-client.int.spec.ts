@@ -22,7 +22,7 @@ afterAll(async () => {
 
 async function backendPid(client: pg.PoolClient | pg.Pool): Promise<number> {
   const { rows } = await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
-  return rows[0].pid;
+  return rows[0]!.pid;
 }
 
 /** Ends a session from another one and waits until Postgres no longer lists it. */

@@ -1,3 +1,4 @@
+import { crashPoint } from '@flowledger/crash-points';
 import { createEventCodec, diagramEventsTopic, EventError, type DiagramEvent } from '@flowledger/events';
 import {
   createKafkaAdmin,
@@ -127,6 +128,7 @@ export async function startProjector(options: ProjectorOptions): Promise<Running
     }
     if (events.length === 0) return;
     const { outcomes, failures } = await processor.processBatch(events);
+    crashPoint('projector:after-write'); // written; the consumer commits the offsets once this returns
     for (const { event, outcome } of outcomes) {
       metrics.events.inc(
         { projection: projection.name, result: outcome.result },

@@ -1,4 +1,5 @@
 import type { Pool } from 'pg';
+import { crashPoint } from '@flowledger/crash-points';
 import { inTransaction } from '@flowledger/ledger';
 import type { ProjectedChange, ProjectionSink } from '@flowledger/projection';
 import { beginPostgresBuild } from './postgres-build.js';
@@ -91,6 +92,7 @@ function rowWriter(options: PostgresSinkOptions, schemaOf: (client: Queryable) =
     await options.roles.ensure(new Set(changes.map((c) => c.event.tenantId)));
     await inTransaction(options.pool, async (client) => {
       await writeChanges(client, await schemaOf(client), ledger, state, changes);
+      crashPoint('postgres-projection:before-commit');
     });
   };
 }

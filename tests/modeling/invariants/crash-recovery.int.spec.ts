@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Operation } from '@flowledger/bpmn-operations';
-import type { CrashPoint } from '@flowledger/ledger';
+import type { CrashPoint } from '@flowledger/crash-points';
 import { devToken, grpc, ModelingClient, randomTx } from '../../support/modeling-client.js';
 import { startCommandService, type CommandServiceProcess } from '../../support/command-service-process.js';
 import { openTopicReader, range, type TopicReader } from './support/diagram-topic.js';

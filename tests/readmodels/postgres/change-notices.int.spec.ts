@@ -4,7 +4,7 @@ import type { Projection, RunningProjector } from '@flowledger/projection';
 import { createPostgresProjection } from '../../../projectors/src/postgres/postgres-projection.js';
 import { rename, task } from '../../support/proposal-operations.js';
 import { uniqueTenant } from '../../support/test-tenant.js';
-import { ScratchReadModels, stack } from '../support/scratch-read-models.js';
+import { SCRATCH_TENANT_SECRET, ScratchReadModels, stack } from '../support/scratch-read-models.js';
 import { SteadyClient } from '../support/steady-client.js';
 
 // The read side fetches a tenant's partition when the ledger announces a change to one of its
@@ -21,7 +21,7 @@ beforeAll(async () => {
   projection = await createPostgresProjection({
     pool: scratch.pool,
     version: scratch.postgresVersion,
-    tenantSecret: 'scratch-secret-0123456789',
+    tenantSecret: SCRATCH_TENANT_SECRET,
     namespace: scratch.namespace,
   });
 }, 60_000);

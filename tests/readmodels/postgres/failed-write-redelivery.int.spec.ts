@@ -3,7 +3,7 @@ import type { Projection, RunningProjector } from '@flowledger/projection';
 import { createPostgresProjection } from '../../../projectors/src/postgres/postgres-projection.js';
 import { rename, task } from '../../support/proposal-operations.js';
 import { uniqueTenant } from '../../support/test-tenant.js';
-import { ScratchReadModels } from '../support/scratch-read-models.js';
+import { SCRATCH_TENANT_SECRET, ScratchReadModels } from '../support/scratch-read-models.js';
 import { SteadyClient } from '../support/steady-client.js';
 
 // "Offset committed only after the write": a live projector whose sink write fails — a real
@@ -30,7 +30,7 @@ beforeAll(async () => {
   projection = await createPostgresProjection({
     pool: scratch.pool,
     version: scratch.postgresVersion,
-    tenantSecret: 'scratch-secret-0123456789',
+    tenantSecret: SCRATCH_TENANT_SECRET,
     namespace: scratch.namespace,
   });
   running = await scratch.startLive(projection, {

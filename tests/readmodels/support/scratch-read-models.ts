@@ -20,6 +20,8 @@ import { resetStatements } from '../../../projectors/src/neo4j/store/graph-write
 import { verifyPostgresDiagram } from '../../../projectors/src/postgres/read-model-content.js';
 
 export const stack = loadStackConfig();
+/** The Postgres read model's tenant-role secret in scratch projections (no query service logs in with it). */
+export const SCRATCH_TENANT_SECRET = 'scratch-secret-0123456789';
 const random = () => Math.floor(Math.random() * 1_000_000);
 
 /**

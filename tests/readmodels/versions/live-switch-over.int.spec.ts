@@ -4,7 +4,7 @@ import { openNeo4jReadModel, type Neo4jReadModel } from '../../../projectors/src
 import { createPostgresProjection } from '../../../projectors/src/postgres/postgres-projection.js';
 import { flow, shape, task } from '../../support/proposal-operations.js';
 import { uniqueTenant } from '../../support/test-tenant.js';
-import { ScratchReadModels, stack } from '../support/scratch-read-models.js';
+import { SCRATCH_TENANT_SECRET, ScratchReadModels, stack } from '../support/scratch-read-models.js';
 import { SteadyClient } from '../support/steady-client.js';
 
 // Item 5 with live projectors: a new projection version's projector builds its own tables or
@@ -105,7 +105,7 @@ function postgresVersion(v: number): Promise<Projection> {
   return createPostgresProjection({
     pool: scratch.pool,
     version: v,
-    tenantSecret: 'scratch-secret-0123456789',
+    tenantSecret: SCRATCH_TENANT_SECRET,
     namespace: scratch.namespace,
   });
 }

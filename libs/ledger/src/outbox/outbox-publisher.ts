@@ -3,7 +3,7 @@ import { buildEventHeaders, diagramEventsTopic, type EventCodec } from '@flowled
 import type { KafkaAdmin, KafkaPartitionReader, KafkaProducer } from '@flowledger/kafka';
 import type { DiagramEvent } from '@flowledger/events';
 import { appendEvent } from '../append.js';
-import { crashPoint } from '../crash-points.js';
+import { crashPoint } from '@flowledger/crash-points';
 import { validateEvent, type AppendOptions } from '../ledger.js';
 import type { KafkaPosition } from '../ledger-entry.js';
 import { LedgerError, toLedgerError } from '../ledger-error.js';

@@ -1,4 +1,5 @@
 import neo4j, { type Driver } from 'neo4j-driver';
+import { crashPoint } from '@flowledger/crash-points';
 import type { ProjectedChange, ProjectionSink } from '@flowledger/projection';
 import { diagramGraph, type DiagramGraph } from '../graph/diagram-graph.js';
 import { diffGraphs } from '../graph/graph-diff.js';
@@ -107,6 +108,7 @@ export function createNeo4jSink(options: Neo4jSinkOptions): Neo4jSink {
           for (const r of locked.records)
             seen.set(keyOf(r.get('tenantId'), r.get('diagramId')), toNumber(r.get('applied')));
           if ([...seen].some(([key, applied]) => !plan.holdsFor(key, applied!))) throw new StalePlan(seen);
+          crashPoint('neo4j-projection:before-commit');
         });
         for (const w of plan.writes) {
           const key = keyOf(w.tenantId, w.diagramId);
