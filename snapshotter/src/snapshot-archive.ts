@@ -1,10 +1,14 @@
-import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { mkdir, open, readdir, readFile, rename, rm } from 'node:fs/promises';
+import { hostname } from 'node:os';
+import { basename, dirname, join } from 'node:path';
+import { crashPoint } from '@flowledger/crash-points';
 
 /**
  * The archive folder: one gzip file per snapshot at `<tenant>/<diagram>/<version>.bpmn.gz`
  * (`zcat` reads it). Each file is written to a temporary name, fsync'd, renamed into place and
- * its folder fsync'd, so a reader never sees a half-written snapshot, even after a crash.
+ * its folder fsync'd, so a reader never sees a half-written snapshot, even after a crash. The
+ * temporary name says which host and process wrote it: whoever writes the same file next removes
+ * what a dead process of this host left (`removeLeftovers`).
  */
 export interface SnapshotArchive {
   readonly dir: string;
@@ -24,7 +28,7 @@ export function createSnapshotArchive(dir: string): SnapshotArchive {
       const relative = snapshotArchivePath(tenantId, diagramId, version);
       const target = join(dir, relative);
       await mkdir(dirname(target), { recursive: true });
-      const temp = `${target}.${process.pid}.${Date.now()}.tmp`;
+      const temp = `${target}.${HOST}.${process.pid}.${Date.now()}.tmp`;
       const file = await open(temp, 'w');
       try {
         await file.writeFile(xmlGz);
@@ -32,7 +36,9 @@ export function createSnapshotArchive(dir: string): SnapshotArchive {
       } finally {
         await file.close();
       }
+      crashPoint('snapshot-archive:before-rename');
       await rename(temp, target);
+      await removeLeftovers(target);
       const folder = await open(dirname(target), 'r');
       try {
         await folder.sync();
@@ -54,6 +60,28 @@ export function createSnapshotArchive(dir: string): SnapshotArchive {
       await rm(join(dir, relativePath), { force: true });
     },
   };
+}
+
+// Dots would make a temporary name ambiguous; a host name without any is as good a label.
+const HOST = hostname().replace(/[^A-Za-z0-9_-]/g, '_');
+
+/** Removes `target`'s temporary files left by processes of this host that are gone (a crash mid-write). */
+async function removeLeftovers(target: string): Promise<void> {
+  const prefix = `${basename(target)}.${HOST}.`;
+  for (const name of await readdir(dirname(target))) {
+    if (!name.startsWith(prefix) || !name.endsWith('.tmp')) continue;
+    const pid = Number(name.slice(prefix.length).split('.')[0]);
+    if (Number.isInteger(pid) && !isAlive(pid)) await rm(join(dirname(target), name), { force: true });
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM'; // alive, someone else's
+  }
 }
 
 export function snapshotArchivePath(tenantId: string, diagramId: string, version: number): string {

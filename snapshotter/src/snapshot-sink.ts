@@ -1,4 +1,5 @@
 import { gzipSync } from 'node:zlib';
+import { crashPoint } from '@flowledger/crash-points';
 import type { ProjectedChange, ProjectionBuild, ProjectionSink } from '@flowledger/projection';
 import type { SnapshotAnnouncer } from './snapshot-announcer.js';
 import type { SnapshotArchive } from './snapshot-archive.js';
@@ -54,6 +55,7 @@ export function createSnapshotSink(deps: SnapshotSinkDependencies): SnapshotSink
     const endTimer = snapshotWriteDuration.startTimer();
     const xmlGz = gzipSync(xml);
     const archivePath = await archive.write(tenantId, diagramId, version, xmlGz);
+    crashPoint('snapshotter:after-archive');
     const stored = await store.record(projectionVersion, tenantId, diagramId, version, {
       tenantId,
       diagramId,
@@ -64,6 +66,7 @@ export function createSnapshotSink(deps: SnapshotSinkDependencies): SnapshotSink
       xmlGz,
       archivePath,
     });
+    crashPoint('snapshotter:after-store');
     // Timed whether or not anyone listens (`onWritten?.(…, endTimer())` would skip the timer).
     const seconds = endTimer();
     deps.onWritten?.(stored!, seconds);
