@@ -28,13 +28,27 @@ export async function checkVersion(ctx: FidelityContext, diagramId: string, vers
     neo4j: version,
     snapshots: version,
   });
-  const summary = semanticSummary(await parseDiagram(xml));
-
   const snapshot = await live.snapshotXml(tenant, diagramId, version);
   expect(snapshot, `${at}: snapshot`).toBeDefined();
   expect(await validator.validate(snapshot!), `${at}: snapshot XSD`).toMatchObject({ valid: true, errors: [] });
   expect(await canonical(snapshot!), `${at}: snapshot XML`).toBe(await canonical(xml));
 
+  await checkRowsAndGraph(live, tenant, diagramId, version, xml);
+}
+
+/**
+ * The live Postgres rows (every version's history row once) and Neo4j graph of a diagram
+ * against the command side's XML at `version`, its newest.
+ */
+export async function checkRowsAndGraph(
+  live: LiveReadModels,
+  tenant: string,
+  diagramId: string,
+  version: number,
+  xml: string,
+): Promise<void> {
+  const at = `${diagramId} v${version}`;
+  const summary = semanticSummary(await parseDiagram(xml));
   const rows = await live.postgresDiagram(tenant, diagramId);
   expect(rows, `${at}: Postgres`).toEqual({
     appliedVersion: version,

@@ -1,5 +1,7 @@
 import { expect } from 'vitest';
 import { randomTx, type ModelingClient } from '../../../support/modeling-client.js';
+import { checkRowsAndGraph } from '../../../readmodels/support/fidelity-check.js';
+import { LiveReadModels } from '../../../readmodels/support/live-read-models.js';
 import { range, type TopicReader } from './diagram-topic.js';
 import { addTask, createDiagramWithRetry, proposeWithRetry, waitUntil } from './proposals.js';
 import type { StackServer } from './stack-server.js';
@@ -18,7 +20,8 @@ interface Acknowledgement {
  * propose one change after another (a transport failure is retried with the same transaction
  * id); `server` stops for three seconds and comes back; then nothing acknowledged may be lost,
  * reordered or doubled, in the ledger or on the topic, and nothing may have been acknowledged
- * while the server was away.
+ * while the server was away; and the live read models, whose processes lived through it too,
+ * end equal to the command side.
  */
 export async function proposeThroughAnOutage(
   client: ModelingClient,
@@ -99,5 +102,21 @@ export async function proposeThroughAnOutage(
     expect(acks.length).toBeGreaterThanOrEqual(15);
     expect(acks.map((a) => a.version)).toEqual(range(2, last));
     for (const ack of acks) expect(records[ack.version - 1]!.event.transactionId).toBe(ack.tx);
+  }
+
+  // and the stack's projectors and snapshotter, which lived through the outage, caught up with exactly that
+  const live = new LiveReadModels();
+  try {
+    for (const diagramId of diagrams) {
+      const { xml, version } = await client.getDiagram(diagramId);
+      expect(await live.waitForAll(tenant, diagramId, version, 120_000)).toEqual({
+        postgres: version,
+        neo4j: version,
+        snapshots: version,
+      });
+      await checkRowsAndGraph(live, tenant, diagramId, version, xml);
+    }
+  } finally {
+    await live.close();
   }
 }
