@@ -2,12 +2,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseDiagram, semanticSummary } from '@flowledger/bpmn-operations';
 import { createLedger } from '@flowledger/ledger';
 import { rebuildProjections, type Projection, type RunningProjector } from '@flowledger/projection';
-import { openNeo4jReadModel, type Neo4jReadModel } from '../../projectors/src/neo4j/index.js';
-import { createPostgresProjection } from '../../projectors/src/postgres/postgres-projection.js';
+import type { Neo4jReadModel } from '../../projectors/src/neo4j/index.js';
 import { flow, shape, task } from '../support/proposal-operations.js';
 import { uniqueTenant } from '../support/test-tenant.js';
 import { SteadyClient } from '../readmodels/support/steady-client.js';
-import { SCRATCH_TENANT_SECRET, ScratchReadModels, stack } from '../readmodels/support/scratch-read-models.js';
+import { ScratchReadModels, stack } from '../readmodels/support/scratch-read-models.js';
 
 // A full rebuild writes a new generation of each read model (Postgres tables in a new schema,
 // Neo4j labels) while the old one keeps serving and the live projectors keep writing into it;
@@ -32,17 +31,8 @@ beforeAll(async () => {
     shape('o', 'bpmn:Task', 250, 300, 'orphan'),
   ]);
   await propose([flow('f', id.s!, id.a!)]);
-  postgres = await createPostgresProjection({
-    pool: scratch.pool,
-    version: scratch.postgresVersion,
-    tenantSecret: SCRATCH_TENANT_SECRET,
-    namespace: scratch.namespace,
-  });
-  graph = await openNeo4jReadModel({
-    ...stack.neo4j,
-    projectionVersion: scratch.neo4jVersion,
-    servingName: scratch.servingName,
-  });
+  postgres = await scratch.postgresProjection();
+  graph = await scratch.graphReadModel();
   for (const projection of [postgres, graph.projection]) {
     running.push(await scratch.startLive(projection, tenant));
   }

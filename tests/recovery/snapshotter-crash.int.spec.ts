@@ -9,7 +9,7 @@ import { loadStackConfig } from '@flowledger/config';
 import type { CrashPoint } from '@flowledger/crash-points';
 import { createLedger } from '@flowledger/ledger';
 import { rename, task } from '../support/proposal-operations.js';
-import { spawnService, type ServiceProcess } from '../support/service-process.js';
+import { exitWithin, spawnService, type ServiceProcess } from '../support/service-process.js';
 import { uniqueTenant } from '../support/test-tenant.js';
 import { SteadyClient } from '../readmodels/support/steady-client.js';
 
@@ -84,13 +84,6 @@ function startWorker(crashAt?: CrashPoint): ServiceProcess {
     FLOWLEDGER_SNAPSHOT_REFERENCE_BYTES: '1',
     FLOWLEDGER_CRASH_AT: crashAt ?? '',
   });
-}
-
-async function exitWithin(worker: ServiceProcess, ms: number) {
-  const timeout = new Promise<never>((_, reject) =>
-    setTimeout(() => reject(new Error(`the worker did not die within ${ms} ms:\n${worker.output().slice(-3000)}`)), ms),
-  );
-  return Promise.race([worker.exited, timeout]);
 }
 
 interface SnapshotRow {

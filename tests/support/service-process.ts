@@ -61,6 +61,25 @@ export function spawnService(name: string, entry: string, env: Record<string, st
   };
 }
 
+/** Resolves with how the process ended (a crash test's worker killing itself); rejects with its output's tail after `ms`. */
+export async function exitWithin(
+  service: ServiceProcess,
+  ms: number,
+): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new Error(`the process did not end within ${ms} ms:\n${service.output().slice(-3000)}`)),
+      ms,
+    );
+  });
+  try {
+    return await Promise.race([service.exited, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /** Waits until `healthy()` answers true; if the process dies or time runs out, kills it and rejects with its output's tail. */
 export async function untilHealthy(
   service: ServiceProcess,

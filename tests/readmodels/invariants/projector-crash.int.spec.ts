@@ -1,12 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CrashPoint } from '@flowledger/crash-points';
 import type { Projection } from '@flowledger/projection';
-import { openNeo4jReadModel, type Neo4jReadModel } from '../../../projectors/src/neo4j/index.js';
-import { createPostgresProjection } from '../../../projectors/src/postgres/postgres-projection.js';
+import type { Neo4jReadModel } from '../../../projectors/src/neo4j/index.js';
 import { rename, task } from '../../support/proposal-operations.js';
-import { spawnService, type ServiceProcess } from '../../support/service-process.js';
+import { exitWithin, spawnService, type ServiceProcess } from '../../support/service-process.js';
 import { uniqueTenant } from '../../support/test-tenant.js';
-import { SCRATCH_TENANT_SECRET, ScratchReadModels, stack } from '../support/scratch-read-models.js';
+import { ScratchReadModels } from '../support/scratch-read-models.js';
 import { SteadyClient } from '../support/steady-client.js';
 
 // "Offset committed only after the write" and "idempotent by version", under kill -9: a
@@ -26,17 +25,8 @@ beforeAll(async () => {
     const { diagramId, version } = await client.createDiagram(name);
     diagrams.push({ id: diagramId, version });
   }
-  postgres = await createPostgresProjection({
-    pool: scratch.pool,
-    version: scratch.postgresVersion,
-    tenantSecret: SCRATCH_TENANT_SECRET,
-    namespace: scratch.namespace,
-  });
-  graph = await openNeo4jReadModel({
-    ...stack.neo4j,
-    projectionVersion: scratch.neo4jVersion,
-    servingName: scratch.servingName,
-  });
+  postgres = await scratch.postgresProjection();
+  graph = await scratch.graphReadModel();
 }, 60_000);
 
 afterAll(async () => {
@@ -63,11 +53,8 @@ async function edit(rounds: number): Promise<void> {
 
 function startWorker(crashAt?: CrashPoint): ServiceProcess {
   return spawnService('projector-worker', 'tests/readmodels/support/projector-worker.ts', {
+    ...scratch.env(),
     FLOWLEDGER_TEST_TENANT: tenant,
-    FLOWLEDGER_TEST_POSTGRES_VERSION: String(scratch.postgresVersion),
-    FLOWLEDGER_TEST_NAMESPACE: scratch.namespace,
-    FLOWLEDGER_TEST_NEO4J_VERSION: String(scratch.neo4jVersion),
-    FLOWLEDGER_TEST_SERVING_NAME: scratch.servingName,
     FLOWLEDGER_CRASH_AT: crashAt ?? '',
   });
 }
@@ -76,13 +63,6 @@ function startWorker(crashAt?: CrashPoint): ServiceProcess {
 async function appliedVersions(): Promise<{ postgres: number[]; neo4j: number[] }> {
   const of = (p: Projection) => Promise.all(diagrams.map((d) => p.sink.appliedVersion(tenant, d.id)));
   return { postgres: await of(postgres), neo4j: await of(graph.projection) };
-}
-
-async function exitWithin(worker: ServiceProcess, ms: number) {
-  const timeout = new Promise<never>((_, reject) =>
-    setTimeout(() => reject(new Error(`the worker did not die within ${ms} ms:\n${worker.output().slice(-3000)}`)), ms),
-  );
-  return Promise.race([worker.exited, timeout]);
 }
 
 describe.each<CrashPoint>([

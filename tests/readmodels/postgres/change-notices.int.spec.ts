@@ -1,10 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listenForLedgerChanges } from '@flowledger/ledger';
 import type { Projection, RunningProjector } from '@flowledger/projection';
-import { createPostgresProjection } from '../../../projectors/src/postgres/postgres-projection.js';
 import { rename, task } from '../../support/proposal-operations.js';
 import { uniqueTenant } from '../../support/test-tenant.js';
-import { SCRATCH_TENANT_SECRET, ScratchReadModels, stack } from '../support/scratch-read-models.js';
+import { ScratchReadModels, stack } from '../support/scratch-read-models.js';
 import { SteadyClient } from '../support/steady-client.js';
 
 // The read side fetches a tenant's partition when the ledger announces a change to one of its
@@ -18,12 +17,7 @@ let projection: Projection;
 let running: RunningProjector;
 
 beforeAll(async () => {
-  projection = await createPostgresProjection({
-    pool: scratch.pool,
-    version: scratch.postgresVersion,
-    tenantSecret: SCRATCH_TENANT_SECRET,
-    namespace: scratch.namespace,
-  });
+  projection = await scratch.postgresProjection();
 }, 60_000);
 
 afterAll(async () => {

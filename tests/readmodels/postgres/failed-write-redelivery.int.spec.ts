@@ -1,9 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Projection, RunningProjector } from '@flowledger/projection';
-import { createPostgresProjection } from '../../../projectors/src/postgres/postgres-projection.js';
 import { rename, task } from '../../support/proposal-operations.js';
 import { uniqueTenant } from '../../support/test-tenant.js';
-import { SCRATCH_TENANT_SECRET, ScratchReadModels } from '../support/scratch-read-models.js';
+import { ScratchReadModels } from '../support/scratch-read-models.js';
 import { SteadyClient } from '../support/steady-client.js';
 
 // "Offset committed only after the write": a live projector whose sink write fails — a real
@@ -27,12 +26,7 @@ beforeAll(async () => {
   if (r.result !== 'applied') throw new Error(`setup rejected: ${r.rejected.message}`);
   version = r.applied.version;
   taskId = r.applied.idMap.t!;
-  projection = await createPostgresProjection({
-    pool: scratch.pool,
-    version: scratch.postgresVersion,
-    tenantSecret: SCRATCH_TENANT_SECRET,
-    namespace: scratch.namespace,
-  });
+  projection = await scratch.postgresProjection();
   running = await scratch.startLive(projection, {
     tenants: [tenant],
     logger: {

@@ -14,15 +14,25 @@ import {
   currentLabels,
   dropGraphSchema,
   graphLabels,
+  openNeo4jReadModel,
   type Neo4jReadModel,
 } from '../../../projectors/src/neo4j/index.js';
 import { resetStatements } from '../../../projectors/src/neo4j/store/graph-writes.js';
+import { createPostgresProjection } from '../../../projectors/src/postgres/postgres-projection.js';
 import { verifyPostgresDiagram } from '../../../projectors/src/postgres/read-model-content.js';
+import { TEST_PROJECTOR_TIMING } from '../../support/test-projector-timing.js';
 
 export const stack = loadStackConfig();
 /** The Postgres read model's tenant-role secret in scratch projections (no query service logs in with it). */
-export const SCRATCH_TENANT_SECRET = 'scratch-secret-0123456789';
+const SCRATCH_TENANT_SECRET = 'scratch-secret-0123456789';
 const random = () => Math.floor(Math.random() * 1_000_000);
+
+/** What names a test's scratch read models; a child process given the same opens the same ones. */
+export interface ScratchNames {
+  postgresVersion: number;
+  neo4jVersion: number;
+  namespace: string;
+}
 
 /**
  * Read models of their own for one test file on the shared stack: Postgres projection versions
@@ -34,10 +44,57 @@ export class ScratchReadModels {
   readonly pool = new pg.Pool({ connectionString: stack.postgres.url, max: 6 });
   readonly driver: Driver = neo4j.driver(stack.neo4j.url, neo4j.auth.basic(stack.neo4j.username, stack.neo4j.password));
   readonly ledger = createLedger({ pool: this.pool });
-  readonly postgresVersion = 200_000 + random();
-  readonly neo4jVersion = 20_000 + (random() % 10_000);
-  readonly namespace = `rm_test_${random()}`;
-  readonly servingName = `test-${this.namespace}`;
+  readonly postgresVersion: number;
+  readonly neo4jVersion: number;
+  readonly namespace: string;
+  readonly servingName: string;
+
+  constructor(
+    names: ScratchNames = {
+      postgresVersion: 200_000 + random(),
+      neo4jVersion: 20_000 + (random() % 10_000),
+      namespace: `rm_test_${random()}`,
+    },
+  ) {
+    ({ postgresVersion: this.postgresVersion, neo4jVersion: this.neo4jVersion, namespace: this.namespace } = names);
+    this.servingName = `test-${this.namespace}`;
+  }
+
+  /** For a child process: `ScratchReadModels.fromEnv()` there opens these read models. */
+  env(): Record<string, string> {
+    return {
+      FLOWLEDGER_TEST_POSTGRES_VERSION: String(this.postgresVersion),
+      FLOWLEDGER_TEST_NEO4J_VERSION: String(this.neo4jVersion),
+      FLOWLEDGER_TEST_NAMESPACE: this.namespace,
+    };
+  }
+
+  static fromEnv(env: NodeJS.ProcessEnv = process.env): ScratchReadModels {
+    const value = (name: string) => {
+      if (!env[name]) throw new Error(`scratch read models: ${name} is not set`);
+      return env[name];
+    };
+    return new ScratchReadModels({
+      postgresVersion: Number(value('FLOWLEDGER_TEST_POSTGRES_VERSION')),
+      neo4jVersion: Number(value('FLOWLEDGER_TEST_NEO4J_VERSION')),
+      namespace: value('FLOWLEDGER_TEST_NAMESPACE'),
+    });
+  }
+
+  /** The Postgres projection of `version` (default the scratch one), its views in the scratch namespace. */
+  postgresProjection(version = this.postgresVersion): Promise<Projection> {
+    return createPostgresProjection({
+      pool: this.pool,
+      version,
+      tenantSecret: SCRATCH_TENANT_SECRET,
+      namespace: this.namespace,
+    });
+  }
+
+  /** The graph read model of `version` (default the scratch one) under the scratch serving record; the caller closes it. */
+  graphReadModel(version = this.neo4jVersion): Promise<Neo4jReadModel> {
+    return openNeo4jReadModel({ ...stack.neo4j, projectionVersion: version, servingName: this.servingName });
+  }
 
   /** A live projector of `projection` over one tenant's topic (or `tenants`'), checking its lag every half second. */
   startLive(
@@ -54,9 +111,7 @@ export class ScratchReadModels {
       registryUrl: stack.schemaRegistry.url,
       ledger: this.ledger,
       tenants,
-      discoveryIntervalMs: 500,
-      rejoinIntervalMs: 1_000,
-      lagIntervalMs: 500,
+      ...TEST_PROJECTOR_TIMING,
     });
   }
 

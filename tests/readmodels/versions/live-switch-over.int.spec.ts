@@ -1,10 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Projection, RunningProjector } from '@flowledger/projection';
-import { openNeo4jReadModel, type Neo4jReadModel } from '../../../projectors/src/neo4j/index.js';
-import { createPostgresProjection } from '../../../projectors/src/postgres/postgres-projection.js';
+import type { Neo4jReadModel } from '../../../projectors/src/neo4j/index.js';
 import { flow, shape, task } from '../../support/proposal-operations.js';
 import { uniqueTenant } from '../../support/test-tenant.js';
-import { SCRATCH_TENANT_SECRET, ScratchReadModels, stack } from '../support/scratch-read-models.js';
+import { ScratchReadModels } from '../support/scratch-read-models.js';
 import { SteadyClient } from '../support/steady-client.js';
 
 // Item 5 with live projectors: a new projection version's projector builds its own tables or
@@ -102,16 +101,11 @@ async function propose(operations: Parameters<SteadyClient['propose']>[2]): Prom
 }
 
 function postgresVersion(v: number): Promise<Projection> {
-  return createPostgresProjection({
-    pool: scratch.pool,
-    version: v,
-    tenantSecret: SCRATCH_TENANT_SECRET,
-    namespace: scratch.namespace,
-  });
+  return scratch.postgresProjection(v);
 }
 
 async function graphVersion(v: number): Promise<Neo4jReadModel> {
-  const graph = await openNeo4jReadModel({ ...stack.neo4j, projectionVersion: v, servingName: scratch.servingName });
+  const graph = await scratch.graphReadModel(v);
   graphs.push(graph);
   return graph;
 }

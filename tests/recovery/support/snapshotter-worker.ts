@@ -13,6 +13,7 @@ import pg from 'pg';
 import { createLedger } from '@flowledger/ledger';
 import { startProjector } from '@flowledger/projection';
 import { buildSnapshotter, createSnapshotSource, loadSnapshotterConfig } from '@flowledger/snapshotter';
+import { TEST_PROJECTOR_TIMING } from '../../support/test-projector-timing.js';
 
 const env = (name: string): string => {
   const value = process.env[name];
@@ -35,10 +36,7 @@ const projector = await startProjector({
   ledger: createLedger({ pool: ledgerPool }),
   snapshots: createSnapshotSource(parts.store),
   tenants: [env('FLOWLEDGER_TEST_TENANT')],
-  discoveryIntervalMs: 500,
-  rejoinIntervalMs: 1_000,
-  lagIntervalMs: 500,
-  minFetchIntervalMs: 50,
+  ...TEST_PROJECTOR_TIMING,
 });
 console.log('ready');
 
