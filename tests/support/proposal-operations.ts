@@ -17,9 +17,14 @@ export function task(id: string, x: number, name = ''): Operation {
   return shape(id, 'bpmn:Task', x, 100, name);
 }
 
-/** A sequence flow drawn as a straight line between the shapes' centres (no waypoints given). */
-export function flow(id: string, sourceId: string, targetId: string): Operation {
-  return { kind: 'createConnection', id, type: 'bpmn:SequenceFlow', sourceId, targetId, waypoints: [], name: '' };
+/** A sequence flow; without `waypoints` drawn as a straight line between the shapes' centres. */
+export function flow(
+  id: string,
+  sourceId: string,
+  targetId: string,
+  waypoints: { x: number; y: number }[] = [],
+): Operation {
+  return { kind: 'createConnection', id, type: 'bpmn:SequenceFlow', sourceId, targetId, waypoints, name: '' };
 }
 
 export function rename(elementId: string, name: string): Operation {

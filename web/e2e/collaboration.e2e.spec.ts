@@ -1,26 +1,18 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { devToken } from '../../tests/support/modeling-client.js';
 import { clientFor, uniqueTenant } from '../../tests/support/test-tenant.js';
-import { launchChromium } from './support/chromium.js';
+import { useChromium } from './support/chromium.js';
 import { EditorPage } from './support/editor-page.js';
 
 /** Two browser contexts, two users of one tenant, one diagram, through Envoy at the edge URL. */
 describe('two users editing one diagram', () => {
   const tenant = uniqueTenant('web-collab');
-  let browser: Browser;
-
-  beforeAll(async () => {
-    browser = await launchChromium();
-  });
-  afterAll(async () => {
-    await browser?.close();
-  });
+  const browser = useChromium();
 
   async function twoEditors(): Promise<{ a: EditorPage; b: EditorPage; diagramId: string }> {
     const { diagramId } = await clientFor(tenant, 'setup', ['editor']).createDiagram('Shared');
-    const a = await EditorPage.open(browser, devToken(tenant, 'ann', ['editor']), diagramId);
-    const b = await EditorPage.open(browser, devToken(tenant, 'ben', ['editor']), diagramId);
+    const a = await EditorPage.open(browser(), devToken(tenant, 'ann', ['editor']), diagramId);
+    const b = await EditorPage.open(browser(), devToken(tenant, 'ben', ['editor']), diagramId);
     return { a, b, diagramId };
   }
 

@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
 import { devToken } from '../../tests/support/modeling-client.js';
 import { uniqueTenant } from '../../tests/support/test-tenant.js';
-import { launchChromium } from './support/chromium.js';
+import { useChromium } from './support/chromium.js';
 import { EditorPage } from './support/editor-page.js';
 
 const fixture = new URL('./fixtures/order-handling.bpmn', import.meta.url);
@@ -11,17 +11,10 @@ const fixture = new URL('./fixtures/order-handling.bpmn', import.meta.url);
 /** The diagram list: import a .bpmn file, then open it again from the list. */
 describe('diagram list', () => {
   const tenant = uniqueTenant('web-list');
-  let browser: Browser;
-
-  beforeAll(async () => {
-    browser = await launchChromium();
-  });
-  afterAll(async () => {
-    await browser?.close();
-  });
+  const browser = useChromium();
 
   async function openList(token: string): Promise<Page> {
-    const page = await (await browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage();
+    const page = await (await browser().newContext({ viewport: { width: 1280, height: 800 } })).newPage();
     await page.goto(`${EditorPage.baseUrl()}/#token=${token}`);
     await page.waitForSelector('.fl-diagrams');
     return page;

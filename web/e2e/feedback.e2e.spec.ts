@@ -1,58 +1,32 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
+import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { devToken, type ModelingClient } from '../../tests/support/modeling-client.js';
+import { flow, shape, task } from '../../tests/support/proposal-operations.js';
 import { clientFor, uniqueTenant } from '../../tests/support/test-tenant.js';
-import { launchChromium } from './support/chromium.js';
+import { useChromium } from './support/chromium.js';
 import { EditorPage } from './support/editor-page.js';
+import { seedDiagram } from './support/seed-diagram.js';
 
 /** What the server says about a change, pinned to the elements it names. Given a start event → task. */
 describe('lint warnings and violations on the canvas', () => {
   const tenant = uniqueTenant('web-feedback');
-  let browser: Browser;
+  const browser = useChromium();
   let setup: ModelingClient;
   let editor: EditorPage;
   let diagramId: string;
 
   beforeAll(async () => {
-    browser = await launchChromium();
     setup = clientFor(tenant, 'setup', ['editor']);
   });
-  afterAll(async () => {
-    await browser?.close();
-  });
   beforeEach(async () => {
-    ({ diagramId } = await setup.createDiagram('Feedback'));
-    await setup.propose(diagramId, 1, [
-      {
-        kind: 'createShape',
-        id: 's',
-        type: 'bpmn:StartEvent',
-        parentId: '',
-        name: 'Order received',
-        bounds: { x: 100, y: 122, width: 36, height: 36 },
-      },
-      {
-        kind: 'createShape',
-        id: 't',
-        type: 'bpmn:Task',
-        parentId: '',
-        name: 'Check order',
-        bounds: { x: 250, y: 100, width: 100, height: 80 },
-      },
-      {
-        kind: 'createConnection',
-        id: 'f',
-        type: 'bpmn:SequenceFlow',
-        sourceId: 's',
-        targetId: 't',
-        waypoints: [
-          { x: 136, y: 140 },
-          { x: 250, y: 140 },
-        ],
-        name: '',
-      },
+    diagramId = await seedDiagram(setup, 'Feedback', [
+      shape('s', 'bpmn:StartEvent', 100, 122, 'Order received'),
+      task('t', 250, 'Check order'),
+      flow('f', 's', 't', [
+        { x: 136, y: 140 },
+        { x: 250, y: 140 },
+      ]),
     ]);
-    editor = await EditorPage.open(browser, devToken(tenant, 'ann', ['editor']), diagramId);
+    editor = await EditorPage.open(browser(), devToken(tenant, 'ann', ['editor']), diagramId);
     return async () => {
       expect(editor.errors).toEqual([]);
       await editor.close();

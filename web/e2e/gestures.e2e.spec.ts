@@ -1,9 +1,10 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
+import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { devToken, type ModelingClient } from '../../tests/support/modeling-client.js';
+import { shape, task } from '../../tests/support/proposal-operations.js';
 import { clientFor, uniqueTenant } from '../../tests/support/test-tenant.js';
-import { launchChromium } from './support/chromium.js';
+import { useChromium } from './support/chromium.js';
 import { EditorPage } from './support/editor-page.js';
+import { seedDiagram } from './support/seed-diagram.js';
 
 /**
  * Each gesture, done with the mouse and keyboard as a user would, becomes a proposal; once
@@ -11,39 +12,20 @@ import { EditorPage } from './support/editor-page.js';
  */
 describe('gestures become proposals', () => {
   const tenant = uniqueTenant('web-gestures');
-  let browser: Browser;
+  const browser = useChromium();
   let setup: ModelingClient;
   let editor: EditorPage;
   let diagramId: string;
 
   beforeAll(async () => {
-    browser = await launchChromium();
     setup = clientFor(tenant, 'setup', ['editor']);
   });
-  afterAll(async () => {
-    await browser?.close();
-  });
   beforeEach(async () => {
-    ({ diagramId } = await setup.createDiagram('Gestures'));
-    await setup.propose(diagramId, 1, [
-      {
-        kind: 'createShape',
-        id: 's',
-        type: 'bpmn:StartEvent',
-        parentId: '',
-        name: '',
-        bounds: { x: 100, y: 122, width: 36, height: 36 },
-      },
-      {
-        kind: 'createShape',
-        id: 't',
-        type: 'bpmn:Task',
-        parentId: '',
-        name: 'Check',
-        bounds: { x: 250, y: 100, width: 100, height: 80 },
-      },
+    diagramId = await seedDiagram(setup, 'Gestures', [
+      shape('s', 'bpmn:StartEvent', 100, 122),
+      task('t', 250, 'Check'),
     ]);
-    editor = await EditorPage.open(browser, devToken(tenant, 'ann', ['editor']), diagramId);
+    editor = await EditorPage.open(browser(), devToken(tenant, 'ann', ['editor']), diagramId);
     return async () => {
       expect(editor.errors).toEqual([]);
       await editor.close();

@@ -1,27 +1,19 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { devToken } from '../../tests/support/modeling-client.js';
 import { clientFor, uniqueTenant } from '../../tests/support/test-tenant.js';
-import { launchChromium } from './support/chromium.js';
+import { useChromium } from './support/chromium.js';
 import { EditorPage } from './support/editor-page.js';
 
 /** The history panel: every version with who made it; an old one shown read-only. */
 describe('history', () => {
   const tenant = uniqueTenant('web-history');
-  let browser: Browser;
-
-  beforeAll(async () => {
-    browser = await launchChromium();
-  });
-  afterAll(async () => {
-    await browser?.close();
-  });
+  const browser = useChromium();
 
   it('lists each version with its user; choosing an old one shows that version read-only', async () => {
     // given v1 by setup, v2 by ann (a task), v3 by ben (an end event)
     const { diagramId } = await clientFor(tenant, 'setup', ['editor']).createDiagram('History');
-    const ann = await EditorPage.open(browser, devToken(tenant, 'ann', ['editor']), diagramId);
-    const ben = await EditorPage.open(browser, devToken(tenant, 'ben', ['editor']), diagramId);
+    const ann = await EditorPage.open(browser(), devToken(tenant, 'ann', ['editor']), diagramId);
+    const ben = await EditorPage.open(browser(), devToken(tenant, 'ben', ['editor']), diagramId);
     await ann.createFromPalette('create.task', { x: 300, y: 150 });
     await ben.waitForVersion(2);
     await ben.createFromPalette('create.end-event', { x: 550, y: 190 });

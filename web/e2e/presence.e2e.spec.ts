@@ -1,38 +1,25 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { devToken } from '../../tests/support/modeling-client.js';
+import { task } from '../../tests/support/proposal-operations.js';
 import { clientFor, uniqueTenant } from '../../tests/support/test-tenant.js';
-import { launchChromium } from './support/chromium.js';
+import { useChromium } from './support/chromium.js';
 import { EditorPage } from './support/editor-page.js';
+import { seedDiagram } from './support/seed-diagram.js';
 
 /** Presence: who is in the diagram and what they selected, between two browser contexts. */
 describe('presence', () => {
   const tenant = uniqueTenant('web-presence');
-  let browser: Browser;
+  const browser = useChromium();
   let diagramId: string;
 
   beforeAll(async () => {
-    browser = await launchChromium();
     const setup = clientFor(tenant, 'setup', ['editor']);
-    ({ diagramId } = await setup.createDiagram('Presence'));
-    await setup.propose(diagramId, 1, [
-      {
-        kind: 'createShape',
-        id: 't',
-        type: 'bpmn:Task',
-        parentId: '',
-        name: 'Check order',
-        bounds: { x: 200, y: 100, width: 100, height: 80 },
-      },
-    ]);
-  });
-  afterAll(async () => {
-    await browser?.close();
+    diagramId = await seedDiagram(setup, 'Presence', [task('t', 200, 'Check order')]);
   });
 
   it('B sees A in the list and A’s selection outlined within a second; A leaves and B sees A gone', async () => {
-    const a = await EditorPage.open(browser, devToken(tenant, 'ann', ['editor']), diagramId);
-    const b = await EditorPage.open(browser, devToken(tenant, 'ben', ['viewer']), diagramId);
+    const a = await EditorPage.open(browser(), devToken(tenant, 'ann', ['editor']), diagramId);
+    const b = await EditorPage.open(browser(), devToken(tenant, 'ben', ['viewer']), diagramId);
 
     // given both are in the diagram
     await expect.poll(() => b.participants(), { timeout: 5_000 }).toEqual(['ann', 'ben']);

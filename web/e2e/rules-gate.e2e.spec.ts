@@ -1,36 +1,23 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { devToken } from '../../tests/support/modeling-client.js';
+import { task } from '../../tests/support/proposal-operations.js';
 import { clientFor, uniqueTenant } from '../../tests/support/test-tenant.js';
-import { launchChromium } from './support/chromium.js';
+import { useChromium } from './support/chromium.js';
 import { EditorPage } from './support/editor-page.js';
+import { seedDiagram } from './support/seed-diagram.js';
 
 describe('the Rules Gate in the browser', () => {
   const tenant = uniqueTenant('web-gate');
-  let browser: Browser;
+  const browser = useChromium();
   let diagramId: string;
 
   beforeAll(async () => {
-    browser = await launchChromium();
     const setup = clientFor(tenant, 'setup', ['editor']);
-    ({ diagramId } = await setup.createDiagram('Gate'));
-    await setup.propose(diagramId, 1, [
-      {
-        kind: 'createShape',
-        id: 't',
-        type: 'bpmn:Task',
-        parentId: '',
-        name: 'Check order',
-        bounds: { x: 200, y: 100, width: 100, height: 80 },
-      },
-    ]);
-  });
-  afterAll(async () => {
-    await browser?.close();
+    diagramId = await seedDiagram(setup, 'Gate', [task('t', 200, 'Check order')]);
   });
 
   it('a modeling call from a script without a permit changes nothing locally and sends nothing', async () => {
-    const editor = await EditorPage.open(browser, devToken(tenant, 'ann', ['editor']), diagramId);
+    const editor = await EditorPage.open(browser(), devToken(tenant, 'ann', ['editor']), diagramId);
     const before = await editor.elements();
 
     const outcome = await editor.page.evaluate(() => {
@@ -60,7 +47,7 @@ describe('the Rules Gate in the browser', () => {
   });
 
   it('a rejected proposal leaves the canvas as the server has it and shows the code and reason', async () => {
-    const editor = await EditorPage.open(browser, devToken(tenant, 'ann', ['editor']), diagramId);
+    const editor = await EditorPage.open(browser(), devToken(tenant, 'ann', ['editor']), diagramId);
     const before = await editor.elements();
     const version = await editor.version();
 
@@ -81,7 +68,7 @@ describe('the Rules Gate in the browser', () => {
   });
 
   it('a viewer cannot edit: no palette, gestures and keys propose nothing', async () => {
-    const viewer = await EditorPage.open(browser, devToken(tenant, 'vera', ['viewer']), diagramId);
+    const viewer = await EditorPage.open(browser(), devToken(tenant, 'vera', ['viewer']), diagramId);
     const before = await viewer.elements();
 
     expect(await viewer.page.isVisible('.djs-palette')).toBe(false);
@@ -99,7 +86,7 @@ describe('the Rules Gate in the browser', () => {
   });
 
   it('under a permit a server change executes as one command stack step, and only a permit undoes it', async () => {
-    const editor = await EditorPage.open(browser, devToken(tenant, 'ann', ['editor']), diagramId);
+    const editor = await EditorPage.open(browser(), devToken(tenant, 'ann', ['editor']), diagramId);
     const result = await editor.page.evaluate(() => {
       const modeler = window.bpmnjs!;
       const registry = modeler.get<{ get(id: string): unknown }>('elementRegistry');

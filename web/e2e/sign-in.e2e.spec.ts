@@ -1,23 +1,15 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { uniqueTenant } from '../../tests/support/test-tenant.js';
-import { launchChromium } from './support/chromium.js';
+import { useChromium } from './support/chromium.js';
 import { EditorPage } from './support/editor-page.js';
 
 /** A new user: opens the URL, signs in at the embedded issuer (code + PKCE), creates a diagram and edits it. */
 describe('sign-in with the embedded OIDC issuer', () => {
-  let browser: Browser;
-
-  beforeAll(async () => {
-    browser = await launchChromium();
-  });
-  afterAll(async () => {
-    await browser?.close();
-  });
+  const browser = useChromium();
 
   it('signs in with authorization code + PKCE and lands back where it started', async () => {
     const tenant = uniqueTenant('web-signin');
-    const page = await (await browser.newContext()).newPage();
+    const page = await (await browser().newContext()).newPage();
     await page.goto(`${EditorPage.baseUrl()}/`);
 
     // The issuer's development sign-in page: any login actor@tenant, any password.
