@@ -11,15 +11,19 @@ import { describeMachine, machineInfo, type MachineInfo } from './machine-info.j
 import { ModelingEdgeClient } from './propose/modeling-edge-client.js';
 import { describeCpuWindow, startCpuWindow, type CpuWindow } from './stack-cpu.js';
 
-const USAGE = `usage: flowledger bench rebuild [--read-model postgres|neo4j|snapshots|all] [--from snapshots|scratch|both] [--tenant T | --diagrams N --versions M] [--runs R] [--json]
+const USAGE = `usage: flowledger bench rebuild [--read-model postgres|neo4j|snapshots|all] [--from snapshots|scratch|both] [--tenant T | --diagrams N --versions M [--edits grow|steady]] [--runs R] [--json]
   --read-model  what to rebuild (default all: the three together, each event decoded once)
   --from        where each diagram starts: its latest snapshot (what \`rebuild\` does), version 1
                 (\`rebuild --from-scratch\`), or each run both ways (default)
   --tenant      rebuild an existing tenant's read models (they are reset and rebuilt: harmless, but they are busy meanwhile)
   --diagrams, --versions   otherwise: a fresh tenant with N diagrams × M versions made through the command service (default 20 × 50)
+  --edits       how the fresh tenant's versions change a diagram: grow (default) adds a task each, so
+                a diagram ends with M tasks; steady adds ten, then renames one of them per version
   --runs        rebuilds to time (default 3)`;
 
 type StartPoint = 'snapshots' | 'scratch';
+
+const STEADY_TASKS = 10;
 
 /** The issue's target: all three read models together. */
 const TARGET_EVENTS_PER_SECOND = 20_000;
@@ -58,6 +62,7 @@ export const rebuildBenchmark: Benchmark = {
         tenant: { type: 'string' },
         diagrams: { type: 'string', default: '20' },
         versions: { type: 'string', default: '50' },
+        edits: { type: 'string', default: 'grow' },
         runs: { type: 'string', default: '3' },
         json: { type: 'boolean', default: false },
       },
@@ -66,10 +71,11 @@ export const rebuildBenchmark: Benchmark = {
     const readModels = parseReadModels(values['read-model']);
     const starts = parseStarts(values.from);
     const runs = positive('--runs', values.runs);
+    const edits = parseEdits(values.edits);
     const startedAt = new Date().toISOString();
     const tenant =
       values.tenant ??
-      (await seedTenant(ctx, positive('--diagrams', values.diagrams), positive('--versions', values.versions)));
+      (await seedTenant(ctx, positive('--diagrams', values.diagrams), positive('--versions', values.versions), edits));
     const pool = new pg.Pool({ connectionString: ctx.config.postgres.url, max: 4 });
     const progress = createProgress(process.stderr);
     const result: RebuildBenchResult = {
@@ -164,7 +170,14 @@ function parseStarts(value: string | undefined): StartPoint[] {
 }
 
 /** A fresh tenant with `diagrams` × `versions` real events, proposed through Envoy like any client. */
-async function seedTenant(ctx: BenchContext, diagrams: number, versions: number): Promise<string> {
+type Edits = 'grow' | 'steady';
+
+function parseEdits(value: string | undefined): Edits {
+  if (value === 'grow' || value === 'steady') return value;
+  throw new BenchUsageError(`--edits must be grow or steady (got ${value ?? 'nothing'})`);
+}
+
+async function seedTenant(ctx: BenchContext, diagrams: number, versions: number, edits: Edits): Promise<string> {
   const tenant = `benchrb${Date.now().toString(36)}`;
   const key = currentSigningKey(await loadOrCreateSigningKeys(ctx.varDir));
   const token = await mintDevToken(
@@ -185,7 +198,7 @@ async function seedTenant(ctx: BenchContext, diagrams: number, versions: number)
         step.increment();
         for (let v = 2; v <= versions; v++) {
           const tx = randomUUID();
-          const outcome = await retryUnavailable(() => client.propose(diagramId, v - 1, seedOperations(v), tx));
+          const outcome = await retryUnavailable(() => client.propose(diagramId, v - 1, seedOperations(v, edits), tx));
           if (outcome.result !== 'applied') throw new Error(`seeding v${v}: ${outcome.code} ${outcome.message}`);
           step.increment();
         }
@@ -200,8 +213,16 @@ async function seedTenant(ctx: BenchContext, diagrams: number, versions: number)
   }
 }
 
-/** Small edits that grow a diagram: a task per version, every other one wired to the first. */
-function seedOperations(v: number): Operation[] {
+/**
+ * Small edits: a task per version, every other one wired to the first — for `steady`, only up to
+ * ten tasks, after which each version renames one of them (the server's ids: `Task_<version>_1`).
+ */
+function seedOperations(v: number, edits: Edits): Operation[] {
+  if (edits === 'steady' && v > STEADY_TASKS + 1) {
+    return [
+      { kind: 'updateProperties', elementId: `Task_${2 + (v % STEADY_TASKS)}_1`, properties: { name: `step ${v}` } },
+    ];
+  }
   const task: Operation = {
     kind: 'createShape',
     id: `t${v}`,
