@@ -10,11 +10,25 @@ import type { SnapshotStore } from './snapshot-store.js';
 export function createSnapshotSource(store: SnapshotStore): SnapshotSource {
   return {
     async latestSnapshot(tenantId, diagramId, atOrBefore) {
-      const s = await store.latest(tenantId, diagramId, atOrBefore).catch((error: unknown) => {
-        if ((error as { code?: string }).code === '42P01') return undefined; // undefined_table
-        throw error;
-      });
+      const s = await store.latest(tenantId, diagramId, atOrBefore).catch(noTable(undefined));
       return s && { version: s.version, xml: gunzipSync(s.xmlGz).toString('utf8') };
     },
+    async latestSnapshots(diagrams) {
+      const found = await store.latestOfEach(diagrams).catch(noTable([]));
+      return new Map(
+        found.map((s) => [
+          `${s.tenantId}\u0000${s.diagramId}`,
+          { version: s.version, xml: gunzipSync(s.xmlGz).toString('utf8') },
+        ]),
+      );
+    },
+  };
+}
+
+/** What a read gives before the snapshotter has made its table (42P01, undefined_table). */
+function noTable<T>(none: T) {
+  return (error: unknown): T => {
+    if ((error as { code?: string }).code === '42P01') return none;
+    throw error;
   };
 }

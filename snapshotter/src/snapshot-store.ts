@@ -51,6 +51,8 @@ export interface SnapshotStore {
   ): Promise<void>;
   /** The latest snapshot at or below `atMost` (default: any). */
   latest(tenantId: string, diagramId: string, atMost?: number): Promise<StoredSnapshot | undefined>;
+  /** Each diagram's latest snapshot, in one query (a rebuild's start): diagrams without any are left out. */
+  latestOfEach(diagrams: Array<{ tenantId: string; diagramId: string }>): Promise<StoredSnapshot[]>;
   list(tenantId: string, diagramId?: string): Promise<StoredSnapshot[]>;
   unannounced(limit: number): Promise<StoredSnapshot[]>;
   markAnnounced(s: Pick<StoredSnapshot, 'tenantId' | 'diagramId' | 'version'>): Promise<void>;
@@ -182,6 +184,19 @@ export function createSnapshotStore(pool: Pool): SnapshotStore {
         [tenantId, diagramId, atMost ?? null],
       );
       return rows[0] && fromRow(rows[0]);
+    },
+
+    async latestOfEach(diagrams) {
+      if (diagrams.length === 0) return [];
+      // Per diagram its newest row by the (tenant, diagram, version) index, as `latest` does.
+      const { rows } = await pool.query<SnapshotRow>(
+        `SELECT s.* FROM unnest($1::text[], $2::text[]) AS d(tenant, diagram)
+         CROSS JOIN LATERAL (
+           SELECT ${COLUMNS} FROM snapshots
+            WHERE tenant_id = d.tenant AND diagram_id = d.diagram ORDER BY version DESC LIMIT 1) s`,
+        [diagrams.map((d) => d.tenantId), diagrams.map((d) => d.diagramId)],
+      );
+      return rows.map(fromRow);
     },
 
     async list(tenantId, diagramId) {

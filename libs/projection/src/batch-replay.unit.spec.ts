@@ -68,6 +68,28 @@ describe('a rebuild’s batch replay from the latest snapshots', () => {
     await expect(replay.finish()).resolves.toBeUndefined();
   });
 
+  it('looks up the snapshots of the diagrams a read starts in one call, not one per diagram', async () => {
+    const { created, changed, xml1 } = await twoVersions();
+    const other = (e: DiagramEvent): DiagramEvent => ({ ...e, diagramId: 'other' });
+    const lookups: string[][] = [];
+    const source: SnapshotSource = {
+      latestSnapshot: () => Promise.reject(new Error('looked up one by one')),
+      latestSnapshots: async (diagrams) => {
+        lookups.push(diagrams.map((d) => d.diagramId));
+        return new Map(diagrams.map((d) => [`${d.tenantId}\u0000${d.diagramId}`, { version: 1, xml: xml1 }]));
+      },
+    };
+    const replay = createBatchReplay([graphLike()], noLedger, source);
+    const events = [created, other(created), changed, other(changed)];
+
+    await replay.prefetch(events);
+    for (const e of events) await replay.add(e);
+
+    expect(lookups).toEqual([[created.diagramId, 'other']]);
+    expect([replay.fromSnapshots, replay.replayed, replay.applied]).toEqual([2, 2, 4]);
+    await expect(replay.finish()).resolves.toBeUndefined();
+  });
+
   it('refuses a snapshot that does not hash to its version’s event', async () => {
     const { created, xml2 } = await twoVersions();
     const replay = createBatchReplay([graphLike()], noLedger, at(1, xml2));

@@ -114,6 +114,7 @@ export async function rebuildProjections(options: RebuildOptions): Promise<Rebui
             events.push(await codec.decode(record.value));
           }
           for (const p of projections) await p.prepare?.(events);
+          await replay.prefetch(events);
           for (const event of events) {
             await replay.add(event);
             records++;

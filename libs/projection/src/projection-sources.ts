@@ -21,6 +21,11 @@ export interface StoredSnapshot {
 export interface SnapshotSource {
   /** The latest snapshot of the diagram at or before `version`, if any. */
   latestSnapshot(tenantId: string, diagramId: string, atOrBefore: number): Promise<StoredSnapshot | undefined>;
+  /**
+   * Optional: the latest snapshot of each diagram in one round trip, keyed `tenant\u0000diagram`
+   * (diagrams without one are absent). A rebuild starts many diagrams at once.
+   */
+  latestSnapshots?(diagrams: Array<{ tenantId: string; diagramId: string }>): Promise<Map<string, StoredSnapshot>>;
 }
 
 /**
