@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import type { Operation } from '@flowledger/bpmn-operations';
+import { createLedger } from '@flowledger/ledger';
 import { currentSigningKey, loadOrCreateSigningKeys, mintDevToken } from '@flowledger/oidc';
 import { createProgress } from '../recovery/progress-bars.js';
 import { parseReadModels, type ReadModelName } from '../recovery/read-models.js';
@@ -11,19 +12,18 @@ import { describeMachine, machineInfo, type MachineInfo } from './machine-info.j
 import { ModelingEdgeClient } from './propose/modeling-edge-client.js';
 import { describeCpuWindow, startCpuWindow, type CpuWindow } from './stack-cpu.js';
 
-const USAGE = `usage: flowledger bench rebuild [--read-model postgres|neo4j|snapshots|all] [--from snapshots|scratch|both] [--tenant T | --diagrams N --versions M [--edits grow|steady]] [--runs R] [--json]
+const USAGE = `usage: flowledger bench rebuild [--read-model postgres|neo4j|snapshots|all] [--from snapshots|scratch|both] [--tenant T | --diagrams N --versions M [--edits grow|steady [--tasks K]]] [--runs R] [--json]
   --read-model  what to rebuild (default all: the three together, each event decoded once)
   --from        where each diagram starts: its latest snapshot (what \`rebuild\` does), version 1
                 (\`rebuild --from-scratch\`), or each run both ways (default)
   --tenant      rebuild an existing tenant's read models (they are reset and rebuilt: harmless, but they are busy meanwhile)
   --diagrams, --versions   otherwise: a fresh tenant with N diagrams × M versions made through the command service (default 20 × 50)
   --edits       how the fresh tenant's versions change a diagram: grow (default) adds a task each, so
-                a diagram ends with M tasks; steady adds ten, then renames one of them per version
+                a diagram ends with M tasks; steady adds K (--tasks, default 10), then renames one of
+                them per version, so diagrams keep their size
   --runs        rebuilds to time (default 3)`;
 
 type StartPoint = 'snapshots' | 'scratch';
-
-const STEADY_TASKS = 10;
 
 /** The issue's target: all three read models together. */
 const TARGET_EVENTS_PER_SECOND = 20_000;
@@ -35,6 +35,8 @@ export interface RebuildBenchResult {
   readModels: ReadModelName[];
   events: number;
   diagrams: number;
+  /** The mean size of the diagrams' newest versions (canonical XML, bytes). */
+  meanDiagramBytes: number;
   runs: Array<{
     from: StartPoint;
     seconds: number;
@@ -63,6 +65,7 @@ export const rebuildBenchmark: Benchmark = {
         diagrams: { type: 'string', default: '20' },
         versions: { type: 'string', default: '50' },
         edits: { type: 'string', default: 'grow' },
+        tasks: { type: 'string', default: '10' },
         runs: { type: 'string', default: '3' },
         json: { type: 'boolean', default: false },
       },
@@ -71,7 +74,7 @@ export const rebuildBenchmark: Benchmark = {
     const readModels = parseReadModels(values['read-model']);
     const starts = parseStarts(values.from);
     const runs = positive('--runs', values.runs);
-    const edits = parseEdits(values.edits);
+    const edits = parseEdits(values.edits, values.tasks);
     const startedAt = new Date().toISOString();
     const tenant =
       values.tenant ??
@@ -84,12 +87,14 @@ export const rebuildBenchmark: Benchmark = {
       tenant,
       readModels,
       events: 0,
+      meanDiagramBytes: 0,
       diagrams: 0,
       runs: [],
       bestEventsPerSecond: 0,
       targetEventsPerSecond: TARGET_EVENTS_PER_SECOND,
     };
     try {
+      result.meanDiagramBytes = await meanDiagramBytes(pool, tenant);
       for (let i = 0; i < runs; i++) {
         for (const from of starts) {
           const fromScratch = from === 'scratch';
@@ -135,7 +140,7 @@ export function renderRebuildReport(r: RebuildBenchResult, args: string[]): stri
     '',
     `- Machine: ${describeMachine(r.machine)}`,
     `- Command: \`npx flowledger bench rebuild ${args.join(' ')}\` (started ${r.startedAt})`,
-    `- Tenant ${r.tenant}: ${r.diagrams} diagrams, ${r.events} events; read models ${r.readModels.join(' + ')}, rebuilt from the topic (decode, replay, hash checks, sink writes, switch). From snapshots, each diagram starts from its latest snapshot and only the events after it are replayed; every event still goes to every read model (history rows).`,
+    `- Tenant ${r.tenant}: ${r.diagrams} diagrams of ${(r.meanDiagramBytes / 1024).toFixed(1)} KB on average at their newest version, ${r.events} events; read models ${r.readModels.join(' + ')}, rebuilt from the topic (decode, replay, hash checks, sink writes, switch). From snapshots, each diagram starts from its latest snapshot and only the events after it are replayed; every event still goes to every read model (history rows).`,
     '',
     '| run | from | diagrams from a snapshot | events replayed | seconds | of which the switch | events/s |',
     '| ---: | --- | ---: | ---: | ---: | ---: | ---: |',
@@ -170,10 +175,26 @@ function parseStarts(value: string | undefined): StartPoint[] {
 }
 
 /** A fresh tenant with `diagrams` × `versions` real events, proposed through Envoy like any client. */
-type Edits = 'grow' | 'steady';
+/** What the diagrams' size is at their newest versions: per-diagram costs (parse, serialization) follow it. */
+async function meanDiagramBytes(pool: pg.Pool, tenant: string): Promise<number> {
+  const ledger = createLedger({ pool });
+  const { rows } = await pool.query<{ diagram_id: string; current_version: string }>(
+    'SELECT diagram_id, current_version FROM diagrams WHERE tenant_id = $1',
+    [tenant],
+  );
+  let bytes = 0;
+  for (const r of rows) {
+    bytes += Buffer.byteLength((await ledger.getVersionXml(tenant, r.diagram_id, Number(r.current_version))) ?? '');
+  }
+  return rows.length === 0 ? 0 : bytes / rows.length;
+}
 
-function parseEdits(value: string | undefined): Edits {
-  if (value === 'grow' || value === 'steady') return value;
+/** `grow`: a task per version; `steady`: `tasks` tasks, then a rename per version. */
+type Edits = { kind: 'grow' } | { kind: 'steady'; tasks: number };
+
+function parseEdits(value: string | undefined, tasks: string): Edits {
+  if (value === 'grow') return { kind: 'grow' };
+  if (value === 'steady') return { kind: 'steady', tasks: positive('--tasks', tasks) };
   throw new BenchUsageError(`--edits must be grow or steady (got ${value ?? 'nothing'})`);
 }
 
@@ -215,12 +236,12 @@ async function seedTenant(ctx: BenchContext, diagrams: number, versions: number,
 
 /**
  * Small edits: a task per version, every other one wired to the first — for `steady`, only up to
- * ten tasks, after which each version renames one of them (the server's ids: `Task_<version>_1`).
+ * its `tasks`, after which each version renames one of them (the server's ids: `Task_<version>_1`).
  */
 function seedOperations(v: number, edits: Edits): Operation[] {
-  if (edits === 'steady' && v > STEADY_TASKS + 1) {
+  if (edits.kind === 'steady' && v > edits.tasks + 1) {
     return [
-      { kind: 'updateProperties', elementId: `Task_${2 + (v % STEADY_TASKS)}_1`, properties: { name: `step ${v}` } },
+      { kind: 'updateProperties', elementId: `Task_${2 + (v % edits.tasks)}_1`, properties: { name: `step ${v}` } },
     ];
   }
   const task: Operation = {
