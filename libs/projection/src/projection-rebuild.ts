@@ -65,6 +65,8 @@ export interface RebuildReport {
 }
 
 const READ_CHUNK = 10_000n;
+/** Events whose diagrams' snapshots are looked up together: bounds the snapshots held unparsed at once. */
+const PREFETCH_EVENTS = 1_000;
 /** Catching up ends when a round brought no more than this many records, or after MAX_CATCH_UP rounds. */
 const CATCH_UP_RECORDS = 1_000;
 const MAX_CATCH_UP = 5;
@@ -114,11 +116,14 @@ export async function rebuildProjections(options: RebuildOptions): Promise<Rebui
             events.push(await codec.decode(record.value));
           }
           for (const p of projections) await p.prepare?.(events);
-          await replay.prefetch(events);
-          for (const event of events) {
-            await replay.add(event);
-            records++;
-            if (replay.pending >= batchSize) await writer.flush(replay.takeBatch());
+          for (let i = 0; i < events.length; i += PREFETCH_EVENTS) {
+            const slice = events.slice(i, i + PREFETCH_EVENTS);
+            await replay.prefetch(slice);
+            for (const event of slice) {
+              await replay.add(event);
+              records++;
+              if (replay.pending >= batchSize) await writer.flush(replay.takeBatch());
+            }
           }
           options.onProgress?.({ done: records, total, topic: range.topic });
         }
