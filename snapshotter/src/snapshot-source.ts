@@ -1,6 +1,6 @@
 import { gunzipSync } from 'node:zlib';
 import type { SnapshotSource } from '@flowledger/projection';
-import type { SnapshotStore } from './snapshot-store.js';
+import type { SnapshotStore, StoredSnapshot } from './snapshot-store.js';
 
 /**
  * The snapshot store as the projector runner's `SnapshotSource` (cold diagrams and rebuilds
@@ -11,18 +11,17 @@ export function createSnapshotSource(store: SnapshotStore): SnapshotSource {
   return {
     async latestSnapshot(tenantId, diagramId, atOrBefore) {
       const s = await store.latest(tenantId, diagramId, atOrBefore).catch(noTable(undefined));
-      return s && { version: s.version, xml: gunzipSync(s.xmlGz).toString('utf8') };
+      return s && { version: s.version, xml: xmlOf(s) };
     },
     async latestSnapshots(diagrams) {
       const found = await store.latestOfEach(diagrams).catch(noTable([]));
-      return new Map(
-        found.map((s) => [
-          `${s.tenantId}\u0000${s.diagramId}`,
-          { version: s.version, xml: gunzipSync(s.xmlGz).toString('utf8') },
-        ]),
-      );
+      return found.map((s) => ({ tenantId: s.tenantId, diagramId: s.diagramId, version: s.version, xml: xmlOf(s) }));
     },
   };
+}
+
+function xmlOf(s: StoredSnapshot): string {
+  return gunzipSync(s.xmlGz).toString('utf8');
 }
 
 /** What a read gives before the snapshotter has made its table (42P01, undefined_table). */

@@ -174,7 +174,6 @@ function parseStarts(value: string | undefined): StartPoint[] {
   throw new BenchUsageError(`--from must be snapshots, scratch or both (got ${value ?? 'nothing'})`);
 }
 
-/** A fresh tenant with `diagrams` × `versions` real events, proposed through Envoy like any client. */
 /** What the diagrams' size is at their newest versions: per-diagram costs (parse, serialization) follow it. */
 async function meanDiagramBytes(pool: pg.Pool, tenant: string): Promise<number> {
   const ledger = createLedger({ pool });
@@ -198,6 +197,7 @@ function parseEdits(value: string | undefined, tasks: string): Edits {
   throw new BenchUsageError(`--edits must be grow or steady (got ${value ?? 'nothing'})`);
 }
 
+/** A fresh tenant with `diagrams` × `versions` real events, proposed through Envoy like any client. */
 async function seedTenant(ctx: BenchContext, diagrams: number, versions: number, edits: Edits): Promise<string> {
   const tenant = `benchrb${Date.now().toString(36)}`;
   const key = currentSigningKey(await loadOrCreateSigningKeys(ctx.varDir));

@@ -3,7 +3,7 @@ import type { DiagramEvent } from '@flowledger/events';
 import { diagramFromXml, replayEvent, verifyState } from './diagram-replay.js';
 import type { ProjectedChange, Projection } from './projection.js';
 import { ProjectionError } from './projection-error.js';
-import type { LedgerSource, SnapshotSource, StoredSnapshot } from './projection-sources.js';
+import type { DiagramRef, LedgerSource, SnapshotSource, StoredSnapshot } from './projection-sources.js';
 
 interface ReplayedDiagram {
   version: number;
@@ -93,17 +93,19 @@ export function createBatchReplay(projections: Projection[], ledger: LedgerSourc
      */
     async prefetch(events: DiagramEvent[]): Promise<void> {
       if (!snapshots?.latestSnapshots) return;
-      const starting = new Map<string, { tenantId: string; diagramId: string }>();
+      const starting = new Map<string, DiagramRef>();
       for (const { tenantId, diagramId } of events) {
-        const key = `${tenantId}\u0000${diagramId}`;
+        const key = keyOf(tenantId, diagramId);
         if (!diagrams.has(key) && !prefetched.has(key)) starting.set(key, { tenantId, diagramId });
       }
       if (starting.size === 0) return;
       const found = await snapshots.latestSnapshots([...starting.values()]);
-      for (const key of starting.keys()) prefetched.set(key, found.get(key));
+      for (const key of starting.keys()) prefetched.set(key, undefined);
+      for (const { tenantId, diagramId, version, xml } of found)
+        prefetched.set(keyOf(tenantId, diagramId), { version, xml });
     },
     async add(event: DiagramEvent) {
-      const key = `${event.tenantId}\u0000${event.diagramId}`;
+      const key = keyOf(event.tenantId, event.diagramId);
       let state = diagrams.get(key);
       if (!state) {
         diagrams.set(key, (state = { version: 0, diagram: undefined, unverified: undefined }));
@@ -173,4 +175,8 @@ export function createBatchReplay(projections: Projection[], ledger: LedgerSourc
       return replayed;
     },
   };
+}
+
+function keyOf(tenantId: string, diagramId: string): string {
+  return `${tenantId}\u0000${diagramId}`;
 }

@@ -76,7 +76,7 @@ describe('a rebuild’s batch replay from the latest snapshots', () => {
       latestSnapshot: () => Promise.reject(new Error('looked up one by one')),
       latestSnapshots: async (diagrams) => {
         lookups.push(diagrams.map((d) => d.diagramId));
-        return new Map(diagrams.map((d) => [`${d.tenantId}\u0000${d.diagramId}`, { version: 1, xml: xml1 }]));
+        return diagrams.map((d) => ({ ...d, version: 1, xml: xml1 }));
       },
     };
     const replay = createBatchReplay([graphLike()], noLedger, source);

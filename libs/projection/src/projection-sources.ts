@@ -11,6 +11,11 @@ export interface LedgerSource {
   getVersionXml(tenantId: string, diagramId: string, version: number): Promise<string | undefined>;
 }
 
+export interface DiagramRef {
+  tenantId: string;
+  diagramId: string;
+}
+
 /** A stored snapshot: the canonical XML of one version. */
 export interface StoredSnapshot {
   version: number;
@@ -22,10 +27,10 @@ export interface SnapshotSource {
   /** The latest snapshot of the diagram at or before `version`, if any. */
   latestSnapshot(tenantId: string, diagramId: string, atOrBefore: number): Promise<StoredSnapshot | undefined>;
   /**
-   * Optional: the latest snapshot of each diagram in one round trip, keyed `tenant\u0000diagram`
-   * (diagrams without one are absent). A rebuild starts many diagrams at once.
+   * Optional: the latest snapshot of each diagram in one round trip (diagrams without one are
+   * left out). A rebuild starts many diagrams at once.
    */
-  latestSnapshots?(diagrams: Array<{ tenantId: string; diagramId: string }>): Promise<Map<string, StoredSnapshot>>;
+  latestSnapshots?(diagrams: DiagramRef[]): Promise<Array<StoredSnapshot & DiagramRef>>;
 }
 
 /**
