@@ -4,7 +4,7 @@ import { createBatchReplay } from './batch-replay.js';
 import type { ProjectedChange, Projection, ProjectionBuild } from './projection.js';
 import { createProjectionMetrics, type ProjectionMetrics } from './projection-metrics.js';
 import type { LedgerSource, SnapshotSource } from './projection-sources.js';
-import { createStreamRounds, recordsIn, type PartitionRange } from './stream-rounds.js';
+import { createStreamRounds, readAhead, recordsIn, type PartitionRange } from './stream-rounds.js';
 import { tenantOfTopic } from './tenant-topics.js';
 import { chunkByDiagramSize } from './write-chunks.js';
 
@@ -108,25 +108,20 @@ export async function rebuildProjections(options: RebuildOptions): Promise<Rebui
 
     const read = async (ranges: PartitionRange[]) => {
       total += recordsIn(ranges);
-      for (const range of ranges) {
-        for (let from = range.start; from < range.end; from += READ_CHUNK) {
-          const to = from + READ_CHUNK < range.end ? from + READ_CHUNK : range.end;
-          const events: DiagramEvent[] = [];
-          for (const record of await reader.read(range.topic, range.partition, from, to)) {
-            events.push(await codec.decode(record.value));
+      for await (const { topic, records: chunk } of readAhead(reader, ranges, READ_CHUNK)) {
+        const events: DiagramEvent[] = [];
+        for (const record of chunk) events.push(await codec.decode(record.value));
+        for (const p of projections) await p.prepare?.(events);
+        for (let i = 0; i < events.length; i += PREFETCH_EVENTS) {
+          const slice = events.slice(i, i + PREFETCH_EVENTS);
+          await replay.prefetch(slice);
+          for (const event of slice) {
+            await replay.add(event);
+            records++;
+            if (replay.pending >= batchSize) await writer.flush(replay.takeBatch());
           }
-          for (const p of projections) await p.prepare?.(events);
-          for (let i = 0; i < events.length; i += PREFETCH_EVENTS) {
-            const slice = events.slice(i, i + PREFETCH_EVENTS);
-            await replay.prefetch(slice);
-            for (const event of slice) {
-              await replay.add(event);
-              records++;
-              if (replay.pending >= batchSize) await writer.flush(replay.takeBatch());
-            }
-          }
-          options.onProgress?.({ done: records, total, topic: range.topic });
         }
+        options.onProgress?.({ done: records, total, topic });
       }
       await writer.flush(replay.takeBatch());
       await writer.drain();

@@ -1,4 +1,4 @@
-import type { KafkaAdmin, KafkaPartitionReader } from '@flowledger/kafka';
+import type { IncomingRecord, KafkaAdmin, KafkaPartitionReader } from '@flowledger/kafka';
 import { tenantTopics } from './tenant-topics.js';
 
 /** Records `start` (inclusive) to `end` (exclusive) of one partition. */
@@ -44,4 +44,40 @@ export function createStreamRounds(admin: KafkaAdmin, reader: KafkaPartitionRead
 
 export function recordsIn(ranges: PartitionRange[]): number {
   return ranges.reduce((n, r) => n + Number(r.end - r.start), 0);
+}
+
+/** One read of a range: its topic and the records. */
+export interface RangeChunk {
+  topic: string;
+  records: IncomingRecord[];
+}
+
+/**
+ * The records of `ranges`, in order, `chunk` records at a time. The next chunk is fetched while
+ * the caller works on the current one, so the broker's and the network's time overlaps the
+ * caller's (at most two chunks are held). A fetch that fails is thrown where its chunk is due.
+ */
+export async function* readAhead(
+  reader: KafkaPartitionReader,
+  ranges: PartitionRange[],
+  chunk: bigint,
+): AsyncGenerator<RangeChunk> {
+  const steps: Array<{ topic: string; partition: number; from: bigint; to: bigint }> = [];
+  for (const { topic, partition, start, end } of ranges) {
+    for (let from = start; from < end; from += chunk) {
+      steps.push({ topic, partition, from, to: from + chunk < end ? from + chunk : end });
+    }
+  }
+  const fetch = (i: number) => {
+    const s = steps[i]!;
+    const records = reader.read(s.topic, s.partition, s.from, s.to);
+    records.catch(() => undefined); // awaited below; unhandled only if the caller stops early
+    return records;
+  };
+  let next = steps.length > 0 ? fetch(0) : undefined;
+  for (let i = 0; i < steps.length; i++) {
+    const records = await next!;
+    next = i + 1 < steps.length ? fetch(i + 1) : undefined;
+    yield { topic: steps[i]!.topic, records };
+  }
 }
