@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { loadStackConfig, type StackConfig } from '@flowledger/config';
 import { PROTO_DIR } from '@flowledger/protos';
 import { NEO4J_PROJECTION_VERSION } from './neo4j/store/graph-labels.js';
+import { POSTGRES_PROJECTION_VERSION } from './postgres/read-model-ddl.js';
 
 const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
 
@@ -10,8 +11,15 @@ const schema = z.object({
   /** 0.0.0.0 so Envoy (or another host) can reach the Query API. */
   FLOWLEDGER_QUERY_BIND_HOST: z.string().min(1).default('0.0.0.0'),
   FLOWLEDGER_PROJECTORS_METRICS_PORT: positiveInt(9466),
-  /** The Postgres read model's projection version; a new one rebuilds beside the old and then takes over. */
-  FLOWLEDGER_POSTGRES_PROJECTION_VERSION: positiveInt(1),
+  /**
+   * The Postgres read model's projection version; a new one rebuilds beside the old and then takes
+   * over. Older versions than the code's have tables it cannot write.
+   */
+  FLOWLEDGER_POSTGRES_PROJECTION_VERSION: z.coerce
+    .number()
+    .int()
+    .min(POSTGRES_PROJECTION_VERSION, `versions before ${POSTGRES_PROJECTION_VERSION} have tables of another shape`)
+    .default(POSTGRES_PROJECTION_VERSION),
   /** The Neo4j graph's projection version (its labels and group); like Postgres's, a new one rebuilds beside the old. */
   FLOWLEDGER_NEO4J_PROJECTION_VERSION: positiveInt(NEO4J_PROJECTION_VERSION),
   /**

@@ -92,19 +92,21 @@ describe('rebuilding a tenant of the live read models', () => {
   it('repairs every wrong Postgres row of the tenant — changed, missing or extra, in each table — and keeps the rest', async () => {
     const schema = await live.postgresSchema();
     const content = () => readPostgresContent(live.pool, schema, tenant, diagramId);
-    const findings = async () =>
-      (
-        await live.pool.query(
-          `SELECT version, lint_warning_count, lint_warnings FROM ${schema}.versions
-            WHERE tenant_id = $1 AND diagram_id = $2 ORDER BY version`,
-          [tenant, diagramId],
-        )
-      ).rows;
+    const findings = async () => {
+      const rows = async (sql: string) => (await live.pool.query(sql, [tenant, diagramId])).rows;
+      return {
+        counts: await rows(
+          `SELECT version, lint_warning_count FROM ${schema}.versions WHERE tenant_id = $1 AND diagram_id = $2 ORDER BY version`,
+        ),
+        current: await rows(`SELECT lint_warnings FROM ${schema}.diagrams WHERE tenant_id = $1 AND diagram_id = $2`),
+      };
+    };
     const before = { content: await content(), findings: await findings() };
     const scope = 'tenant_id = $1 AND diagram_id = $2';
     for (const corruption of [
       `UPDATE ${schema}.versions SET actor_id = 'mallory' WHERE ${scope} AND version = 2`,
-      `UPDATE ${schema}.versions SET lint_warnings = '[{"rule":"forged"}]', lint_warning_count = 1 WHERE ${scope} AND version = 3`,
+      `UPDATE ${schema}.versions SET lint_warning_count = lint_warning_count + 7 WHERE ${scope} AND version = 3`,
+      `UPDATE ${schema}.diagrams SET lint_warnings = '[{"rule":"forged"}]' WHERE ${scope}`,
       `UPDATE ${schema}.elements SET name = 'wrong' WHERE ${scope} AND element_type = 'bpmn:StartEvent'`,
       `INSERT INTO ${schema}.elements (tenant_id, diagram_id, element_id, element_type, name, parent_id)
          VALUES ($1, $2, 'ghost', 'bpmn:Task', 'ghost', NULL)`,
@@ -161,7 +163,7 @@ async function unreachableNames(): Promise<string[]> {
   return elements.map((e) => e.name);
 }
 
-/** The element count in the tenant build, beside the serving tables (`rm_postgres_v1_build`). */
+/** The element count in the tenant build, beside the serving tables (`rm_postgres_vN_build`). */
 async function builtCount(): Promise<number> {
   const { rows: active } = await live.pool.query<{ version: number }>(
     `SELECT version FROM read_model.projection_versions WHERE state = 'active'`,

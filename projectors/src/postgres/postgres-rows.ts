@@ -5,7 +5,8 @@ import { diagramRows } from './element-rows.js';
 /**
  * Rows of changes, written into one projection version's `schema` in the caller's transaction:
  * each diagram's state (row, elements, flows) from its last change, moving only forward, and a
- * history row per change, inserted once. Lint warnings come from the ledger's table `ledger`.
+ * history row per change, inserted once. Lint warnings come from the ledger's table `ledger`: the
+ * diagram row gets its version's findings, a history row their count.
  */
 export async function writeChanges(
   client: PoolClient,
@@ -95,9 +96,10 @@ async function writeState(c: PoolClient, s: string, ledger: string, state: State
   await c.query(
     `WITH moved AS (
        INSERT INTO ${s}.diagrams AS d (tenant_id, diagram_id, name, applied_version, result_hash, element_count,
-         flow_count, lint_warning_count, created_at, created_by, updated_at, updated_by)
+         flow_count, lint_warning_count, lint_warnings, created_at, created_by, updated_at, updated_by)
        SELECT u.tenant_id, u.diagram_id, u.name, u.version, u.hash, u.elements, u.flows,
-              COALESCE(jsonb_array_length(le.lint_warnings), 0), u.created_at, u.created_by, u.updated_at, u.updated_by
+              COALESCE(jsonb_array_length(le.lint_warnings), 0), COALESCE(le.lint_warnings, '[]'::jsonb),
+              u.created_at, u.created_by, u.updated_at, u.updated_by
        FROM json_to_recordset($1::json) AS u(tenant_id text, diagram_id text, name text, version bigint, hash text,
               elements int, flows int, created_at timestamptz, created_by text, updated_at timestamptz, updated_by text)
        LEFT JOIN LATERAL (SELECT lint_warnings FROM ${ledger} l
@@ -105,7 +107,7 @@ async function writeState(c: PoolClient, s: string, ledger: string, state: State
        ON CONFLICT (tenant_id, diagram_id) DO UPDATE SET
          name = COALESCE(d.name, excluded.name), applied_version = excluded.applied_version,
          result_hash = excluded.result_hash, element_count = excluded.element_count, flow_count = excluded.flow_count,
-         lint_warning_count = excluded.lint_warning_count, created_at = COALESCE(d.created_at, excluded.created_at),
+         lint_warning_count = excluded.lint_warning_count, lint_warnings = excluded.lint_warnings, created_at = COALESCE(d.created_at, excluded.created_at),
          created_by = COALESCE(d.created_by, excluded.created_by), updated_at = excluded.updated_at,
          updated_by = excluded.updated_by
        WHERE d.applied_version < excluded.applied_version
@@ -150,7 +152,10 @@ async function writeState(c: PoolClient, s: string, ledger: string, state: State
   );
 }
 
-/** One version row per change (inserted once), and the actor activity counted from the rows that were new. */
+/**
+ * One version row per change (inserted once), with its count of lint warnings, and the actor
+ * activity counted from the rows that were new.
+ */
 async function writeHistory(c: PoolClient, s: string, ledger: string, changes: ProjectedChange[]) {
   const rows = changes.map(({ event: e }) => ({
     tenant_id: e.tenantId,
@@ -168,14 +173,13 @@ async function writeHistory(c: PoolClient, s: string, ledger: string, changes: P
   await c.query(
     `WITH inserted AS (
        INSERT INTO ${s}.versions (tenant_id, diagram_id, version, event_type, transaction_id, actor_id, actor_kind,
-         run_id, occurred_at, operation_count, result_hash, lint_warning_count, lint_warnings)
+         run_id, occurred_at, operation_count, result_hash, lint_warning_count)
        SELECT u.tenant_id, u.diagram_id, u.version, u.event_type, u.transaction_id, u.actor_id, u.actor_kind,
-              u.run_id, u.occurred_at, u.operation_count, u.result_hash,
-              COALESCE(jsonb_array_length(le.lint_warnings), 0), COALESCE(le.lint_warnings, '[]'::jsonb)
+              u.run_id, u.occurred_at, u.operation_count, u.result_hash, COALESCE(le.n, 0)
        FROM json_to_recordset($1::json)
             AS u(tenant_id text, diagram_id text, version bigint, event_type text, transaction_id text, actor_id text,
                  actor_kind text, run_id text, occurred_at timestamptz, operation_count int, result_hash text)
-       LEFT JOIN LATERAL (SELECT lint_warnings FROM ${ledger} l
+       LEFT JOIN LATERAL (SELECT jsonb_array_length(lint_warnings) AS n FROM ${ledger} l
        WHERE l.tenant_id = u.tenant_id AND l.diagram_id = u.diagram_id AND l.version = u.version) le ON true
        ON CONFLICT DO NOTHING
        RETURNING tenant_id, actor_id, occurred_at, diagram_id

@@ -5,11 +5,14 @@ import { flow, task } from '../../support/proposal-operations.js';
 import { QueryClient } from '../../support/query-client.js';
 import { clientFor, uniqueTenant } from '../../support/test-tenant.js';
 import { tenantConnectionSettings } from '../../../projectors/src/postgres/tenant-roles.js';
+import { versionSchema } from '../../../projectors/src/postgres/read-model-schema.js';
 import { loadProjectorsConfig } from '../../../projectors/src/projectors.config.js';
 import { adminPool, stack, waitForProjection } from './read-model-support.js';
 
 // The query service's own connection settings: the tenant's login role and the shared secret.
-const secret = loadProjectorsConfig().postgres.readModelSecret;
+const { readModelSecret: secret, projectionVersion } = loadProjectorsConfig().postgres;
+/** The serving version's tables, behind the views. */
+const tables = versionSchema(projectionVersion);
 const tenantA = uniqueTenant('rm-iso-a');
 const tenantB = uniqueTenant('rm-iso-b');
 const admin = adminPool();
@@ -59,9 +62,9 @@ describe('tenant isolation in the Postgres read model, enforced by Postgres', ()
       expect(theirs.rows, relation).toEqual([]);
     }
     // The versioned tables behind the views, asked directly, and B's diagram by id.
-    const direct = await asA.query('SELECT * FROM rm_postgres_v1.elements WHERE tenant_id <> $1', [tenantA]);
+    const direct = await asA.query(`SELECT * FROM ${tables}.elements WHERE tenant_id <> $1`, [tenantA]);
     expect(direct.rows).toEqual([]);
-    const byId = await asA.query('SELECT * FROM rm_postgres_v1.diagrams WHERE diagram_id = $1', [diagramB]);
+    const byId = await asA.query(`SELECT * FROM ${tables}.diagrams WHERE diagram_id = $1`, [diagramB]);
     expect(byId.rows).toEqual([]);
     const roles = await asA.query<{ tenant_id: string }>('SELECT tenant_id FROM read_model.tenant_roles');
     expect(roles.rows.map((r) => r.tenant_id)).toEqual([tenantA]);
@@ -72,11 +75,11 @@ describe('tenant isolation in the Postgres read model, enforced by Postgres', ()
       /row-level security/,
     );
     await asA.query('RESET row_security');
-    await expect(asA.query('ALTER TABLE rm_postgres_v1.elements DISABLE ROW LEVEL SECURITY')).rejects.toThrow(/owner/);
+    await expect(asA.query(`ALTER TABLE ${tables}.elements DISABLE ROW LEVEL SECURITY`)).rejects.toThrow(/owner/);
     await expect(asA.query('SET SESSION AUTHORIZATION flowledger')).rejects.toThrow(/permission denied/);
     await expect(
       asA.query(
-        "INSERT INTO rm_postgres_v1.diagrams (tenant_id, diagram_id, applied_version, result_hash, element_count, flow_count, lint_warning_count, updated_at, updated_by) VALUES ('x', 'y', 1, 'h', 0, 0, 0, now(), 'me')",
+        `INSERT INTO ${tables}.diagrams (tenant_id, diagram_id, applied_version, result_hash, element_count, flow_count, lint_warning_count, lint_warnings, updated_at, updated_by) VALUES ('x', 'y', 1, 'h', 0, 0, 0, '[]', now(), 'me')`,
       ),
     ).rejects.toThrow(/permission denied/);
     await expect(asA.query('SELECT * FROM public.ledger_events LIMIT 1')).rejects.toThrow(/permission denied/);
