@@ -92,24 +92,24 @@ export function stateRows(changes: ProjectedChange[]) {
  * The CTEs share one snapshot and run in no set order, so the deletes and the upserts touch
  * disjoint keys.
  */
-async function writeState(c: PoolClient, s: string, ledger: string, state: StateRows) {
+export async function writeState(c: PoolClient, s: string, ledger: string, state: StateRows) {
   await c.query(
     `WITH moved AS (
        INSERT INTO ${s}.diagrams AS d (tenant_id, diagram_id, name, applied_version, result_hash, element_count,
          flow_count, lint_warning_count, lint_warnings, created_at, created_by, updated_at, updated_by)
        SELECT u.tenant_id, u.diagram_id, u.name, u.version, u.hash, u.elements, u.flows,
-              COALESCE(jsonb_array_length(le.lint_warnings), 0), COALESCE(le.lint_warnings, '[]'::jsonb),
+              COALESCE(le.lint_warning_count, 0), COALESCE(le.lint_warnings, '[]'::jsonb),
               u.created_at, u.created_by, u.updated_at, u.updated_by
        FROM json_to_recordset($1::json) AS u(tenant_id text, diagram_id text, name text, version bigint, hash text,
               elements int, flows int, created_at timestamptz, created_by text, updated_at timestamptz, updated_by text)
-       LEFT JOIN LATERAL (SELECT lint_warnings FROM ${ledger} l
+       LEFT JOIN LATERAL (SELECT lint_warning_count, lint_warnings FROM ${ledger} l
          WHERE l.tenant_id = u.tenant_id AND l.diagram_id = u.diagram_id AND l.version = u.version) le ON true
        ON CONFLICT (tenant_id, diagram_id) DO UPDATE SET
          name = COALESCE(d.name, excluded.name), applied_version = excluded.applied_version,
          result_hash = excluded.result_hash, element_count = excluded.element_count, flow_count = excluded.flow_count,
-         lint_warning_count = excluded.lint_warning_count, lint_warnings = excluded.lint_warnings, created_at = COALESCE(d.created_at, excluded.created_at),
-         created_by = COALESCE(d.created_by, excluded.created_by), updated_at = excluded.updated_at,
-         updated_by = excluded.updated_by
+         lint_warning_count = excluded.lint_warning_count, lint_warnings = excluded.lint_warnings,
+         created_at = COALESCE(d.created_at, excluded.created_at), created_by = COALESCE(d.created_by, excluded.created_by),
+         updated_at = excluded.updated_at, updated_by = excluded.updated_by
        WHERE d.applied_version < excluded.applied_version
        RETURNING tenant_id, diagram_id
      ), new_elements AS (
@@ -156,7 +156,7 @@ async function writeState(c: PoolClient, s: string, ledger: string, state: State
  * One version row per change (inserted once), with its count of lint warnings, and the actor
  * activity counted from the rows that were new.
  */
-async function writeHistory(c: PoolClient, s: string, ledger: string, changes: ProjectedChange[]) {
+export async function writeHistory(c: PoolClient, s: string, ledger: string, changes: ProjectedChange[]) {
   const rows = changes.map(({ event: e }) => ({
     tenant_id: e.tenantId,
     diagram_id: e.diagramId,
@@ -179,7 +179,7 @@ async function writeHistory(c: PoolClient, s: string, ledger: string, changes: P
        FROM json_to_recordset($1::json)
             AS u(tenant_id text, diagram_id text, version bigint, event_type text, transaction_id text, actor_id text,
                  actor_kind text, run_id text, occurred_at timestamptz, operation_count int, result_hash text)
-       LEFT JOIN LATERAL (SELECT jsonb_array_length(lint_warnings) AS n FROM ${ledger} l
+       LEFT JOIN LATERAL (SELECT lint_warning_count AS n FROM ${ledger} l
        WHERE l.tenant_id = u.tenant_id AND l.diagram_id = u.diagram_id AND l.version = u.version) le ON true
        ON CONFLICT DO NOTHING
        RETURNING tenant_id, actor_id, occurred_at, diagram_id

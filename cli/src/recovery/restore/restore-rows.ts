@@ -20,8 +20,8 @@ export interface RestoredRows {
 
 /**
  * The tenant's rows, in one transaction, with `json_populate_record` so every column comes back
- * as it was: the ledger (Kafka positions pointed at the restored records), then the reviews and
- * their audit entries (format 2).
+ * as it was (a generated one is computed again): the ledger (Kafka positions pointed at the
+ * restored records), then the reviews and their audit entries (format 2).
  */
 export async function restoreRows(
   dir: string,
@@ -39,8 +39,14 @@ export async function restoreRows(
     auditUnpublished: 0,
     auditSeqShift: '0',
   };
-  const insert = (table: string, row: Record<string, unknown>) =>
-    client.query(`INSERT INTO ${table} SELECT * FROM json_populate_record(NULL::${table}, $1)`, [row]);
+  const columns = new Map<string, string>();
+  const insert = async (table: string, row: Record<string, unknown>) => {
+    let list = columns.get(table);
+    if (list === undefined) columns.set(table, (list = await writableColumns(client, table)));
+    await client.query(`INSERT INTO ${table} (${list}) SELECT ${list} FROM json_populate_record(NULL::${table}, $1)`, [
+      row,
+    ]);
+  };
   try {
     await client.query('BEGIN');
     const reviews = manifest.reviews;
@@ -118,4 +124,15 @@ async function planSeqShift(client: pg.PoolClient, file: string): Promise<bigint
   );
   const min = seqs.reduce((a, s) => (BigInt(s) < a ? BigInt(s) : a), BigInt(seqs[0]!));
   return auditSeqShift({ min, taken: Number(rows[0]!.taken) }, BigInt(rows[0]!.max ?? 0));
+}
+
+/** The columns of `table` an INSERT may set, in order, as a list for SQL: all but the generated ones. */
+async function writableColumns(client: pg.PoolClient, table: string): Promise<string> {
+  const { rows } = await client.query<{ name: string }>(
+    `SELECT quote_ident(attname) AS name FROM pg_attribute
+      WHERE attrelid = $1::regclass AND attnum > 0 AND NOT attisdropped AND attgenerated = ''
+      ORDER BY attnum`,
+    [table],
+  );
+  return rows.map((r) => r.name).join(', ');
 }
