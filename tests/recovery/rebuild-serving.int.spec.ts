@@ -70,7 +70,7 @@ describe('rebuilding a tenant of the live read models', () => {
         tenants: [tenant],
         onPhase: async (phase) => {
           if (phase !== 'built') return;
-          during.push((await stats()).elementCount, await unreachableNames(), await builtCount());
+          during.push((await stats()).elementCount, await unreachableNames(), await builtVersions(), version);
           await propose([{ kind: 'updateProperties', elementId: id.a!, properties: { name: 'during the rebuild' } }]);
         },
       });
@@ -78,7 +78,10 @@ describe('rebuilding a tenant of the live read models', () => {
       for (const m of models) await m.close();
     }
 
-    expect(during).toEqual([999, ['stale'], correctCount]);
+    // Served: the old rows and nodes. Built by then: the tenant's history (its diagrams' state waits for the switch).
+    const [servedCount, servedNames, builtHistory, versionThen] = during;
+    expect([servedCount, servedNames]).toEqual([999, ['stale']]);
+    expect(builtHistory).toBe(versionThen);
     expect((await stats()).elementCount).toBe(correctCount);
     expect(await unreachableNames()).toEqual(['orphan']);
     const row = await live.pool.query<{ name: string }>(
@@ -163,16 +166,16 @@ async function unreachableNames(): Promise<string[]> {
   return elements.map((e) => e.name);
 }
 
-/** The element count in the tenant build, beside the serving tables (`rm_postgres_vN_build`). */
-async function builtCount(): Promise<number> {
+/** The diagram's version rows in the tenant build, beside the serving tables (`rm_postgres_vN_build`). */
+async function builtVersions(): Promise<number> {
   const { rows: active } = await live.pool.query<{ version: number }>(
     `SELECT version FROM read_model.projection_versions WHERE state = 'active'`,
   );
-  const { rows } = await live.pool.query<{ element_count: number }>(
-    `SELECT element_count FROM ${tenantBuildSchema(active[0]!.version)}.diagrams WHERE tenant_id = $1 AND diagram_id = $2`,
+  const { rows } = await live.pool.query<{ n: number }>(
+    `SELECT count(*)::int AS n FROM ${tenantBuildSchema(active[0]!.version)}.versions WHERE tenant_id = $1 AND diagram_id = $2`,
     [tenant, diagramId],
   );
-  return rows[0]!.element_count;
+  return rows[0]!.n;
 }
 
 function graphContent() {

@@ -1,7 +1,8 @@
 import type { Pool, PoolClient } from 'pg';
-import type { ProjectionBuild, ProjectionSink } from '@flowledger/projection';
-import { TABLES, versionDdl } from './read-model-ddl.js';
+import type { ProjectedChange, ProjectionBuild, ProjectionSink } from '@flowledger/projection';
+import { HISTORY_TABLES, TABLES, versionDdl } from './read-model-ddl.js';
 import { pointViews, tenantBuildSchema, versionSchema } from './read-model-schema.js';
+import { createStateCollector } from './tenant-state.js';
 
 export interface PostgresBuildOptions {
   pool: Pool;
@@ -9,15 +10,18 @@ export interface PostgresBuildOptions {
   namespace: string;
   /** Undefined: a new generation of the whole version; else those tenants' rows only. */
   tenants?: string[];
-  /** A sink writing into the given schema. */
-  sinkFor(schema: string): ProjectionSink;
+  /** A sink writing into the given schema: every table, or (a tenant build) the history tables only. */
+  sinkFor(schema: string, tables: 'all' | 'history'): ProjectionSink;
+  /** The ledger's `ledger_events` table: the diagram rows' lint warnings come from it. */
+  ledgerEventsTable: string;
 }
 
 /**
  * A rebuild target beside the serving tables of a projection version (item 5: the old content
  * serves until the switch). Everything: a new generation's schema (`rm_postgres_vN_gG`); the
  * switch records it in `projection_versions` and, when the version is active, re-points the views
- * in the same transaction, then drops the old schema. Some tenants: a build schema; the switch
+ * in the same transaction, then drops the old schema. Some tenants: a build schema for their
+ * history, their diagrams' state held until the switch (`createStateCollector`); the switch
  * replaces their rows in the serving tables in one transaction, then drops the build. Either way
  * readers see the old rows or the new ones, never none. `freeze` locks the version's row FOR
  * UPDATE: the live writer's FOR SHARE waits, and after the switch it reads the new schema name.
@@ -44,9 +48,10 @@ export async function beginPostgresBuild(o: PostgresBuildOptions): Promise<Proje
     throw error;
   }
 
+  const diagrams = tenants ? createStateCollector() : undefined;
   let state: 'building' | 'frozen' | 'done' = 'building';
   return {
-    sink: o.sinkFor(target),
+    sink: diagrams ? collecting(o.sinkFor(target, 'history'), diagrams) : o.sinkFor(target, 'all'),
     async freeze() {
       await holder.query('BEGIN');
       state = 'frozen';
@@ -59,13 +64,14 @@ export async function beginPostgresBuild(o: PostgresBuildOptions): Promise<Proje
         [version],
       );
       const serving = rows[0]!.schema_name;
-      if (tenants) {
-        for (const t of TABLES) {
-          await holder.query(`DELETE FROM ${serving}.${t} WHERE tenant_id = ANY($1)`, [tenants]);
+      if (diagrams) {
+        for (const t of TABLES) await holder.query(`DELETE FROM ${serving}.${t} WHERE tenant_id = ANY($1)`, [tenants]);
+        for (const t of HISTORY_TABLES) {
           await holder.query(`INSERT INTO ${serving}.${t} SELECT * FROM ${target}.${t} WHERE tenant_id = ANY($1)`, [
             tenants,
           ]);
         }
+        await diagrams.writeInto(holder, serving, o.ledgerEventsTable);
       } else {
         await holder.query(
           `UPDATE ${ns}.projection_versions SET schema_name = $2, generation = generation + 1 WHERE version = $1`,
@@ -92,6 +98,20 @@ export async function beginPostgresBuild(o: PostgresBuildOptions): Promise<Proje
         await release(holder, o);
       }
     },
+  };
+}
+
+/** A tenant build's sink: history written as it comes, each diagram's last change held for the switch. */
+function collecting(history: ProjectionSink, diagrams: ReturnType<typeof createStateCollector>): ProjectionSink {
+  const applyBatch = (changes: ProjectedChange[]) => {
+    diagrams.take(changes);
+    return history.applyBatch!(changes);
+  };
+  return {
+    appliedVersion: async (tenantId, diagramId) => diagrams.appliedVersion(tenantId, diagramId),
+    apply: (change) => applyBatch([change]),
+    applyBatch,
+    reset: async () => {}, // a build starts empty
   };
 }
 

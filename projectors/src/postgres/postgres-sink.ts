@@ -3,7 +3,7 @@ import { crashPoint } from '@flowledger/crash-points';
 import { inTransaction } from '@flowledger/ledger';
 import type { ProjectedChange, ProjectionSink } from '@flowledger/projection';
 import { beginPostgresBuild } from './postgres-build.js';
-import { stateRows, writeChanges } from './postgres-rows.js';
+import { stateRows, writeChanges, writeHistory } from './postgres-rows.js';
 import { TABLES } from './read-model-ddl.js';
 import {
   currentVersionSchema,
@@ -38,7 +38,9 @@ export interface PostgresSinkOptions {
 export function createPostgresSink(options: PostgresSinkOptions): ProjectionSink {
   const { pool, version } = options;
   const ns = options.namespace ?? READ_MODEL_SCHEMA;
-  const into = (schema: (client: Queryable) => Promise<string>) => rowWriter(options, schema);
+  const ledger = options.ledgerEventsTable ?? 'public.ledger_events';
+  const into = (schema: (client: Queryable) => Promise<string>, tables: 'all' | 'history' = 'all') =>
+    rowWriter(options, ledger, schema, tables);
   const write = into((client) => lockVersionSchema(client, version, ns));
 
   return {
@@ -69,8 +71,9 @@ export function createPostgresSink(options: PostgresSinkOptions): ProjectionSink
         version,
         namespace: ns,
         tenants,
-        sinkFor: (schema) => {
-          const fixed = into(async () => schema);
+        ledgerEventsTable: ledger,
+        sinkFor: (schema, tables) => {
+          const fixed = into(async () => schema, tables);
           return {
             appliedVersion: (tenantId, diagramId) => appliedIn(pool, schema, tenantId, diagramId),
             apply: (change) => fixed([change]),
@@ -82,16 +85,22 @@ export function createPostgresSink(options: PostgresSinkOptions): ProjectionSink
   };
 }
 
-/** Writes changes in one transaction into the schema `schemaOf` names inside it. */
-function rowWriter(options: PostgresSinkOptions, schemaOf: (client: Queryable) => Promise<string>) {
-  const ledger = options.ledgerEventsTable ?? 'public.ledger_events';
+/** Writes changes (all their rows, or the history rows only) in one transaction into the schema `schemaOf` names inside it. */
+function rowWriter(
+  options: PostgresSinkOptions,
+  ledger: string,
+  schemaOf: (client: Queryable) => Promise<string>,
+  tables: 'all' | 'history',
+) {
   return async (changes: ProjectedChange[]) => {
     if (changes.length === 0) return;
     // Rows are read from the diagrams before any await: the runner goes on replaying into them.
-    const state = stateRows(changes);
+    const state = tables === 'all' ? stateRows(changes) : undefined;
     await options.roles.ensure(new Set(changes.map((c) => c.event.tenantId)));
     await inTransaction(options.pool, async (client) => {
-      await writeChanges(client, await schemaOf(client), ledger, state, changes);
+      const schema = await schemaOf(client);
+      if (state) await writeChanges(client, schema, ledger, state, changes);
+      else await writeHistory(client, schema, ledger, changes);
       crashPoint('postgres-projection:before-commit');
     });
   };

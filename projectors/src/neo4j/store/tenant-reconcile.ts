@@ -10,32 +10,35 @@ import { planReconcile, type BuiltDiagram, type ReconcileOutcome } from './recon
 export const DEFAULT_RECONCILE_STEP_NODES = 4_000;
 
 /**
- * The build of a tenant rebuild: the graphs the replay ends with, kept in memory (a diagram's
- * graph is taken from each batch's last change, before any await, as sinks must) until the
- * switch compares them with what serves. Nothing is written meanwhile.
+ * The build of a tenant rebuild: each diagram's last change, kept in memory until the switch
+ * compares its graph with what serves. Nothing is written meanwhile, and the graphs are drawn only
+ * then, once per diagram: by the switch a change's `diagram` is in the state after it (the rebuild
+ * replays into the same object, and the change is that diagram's last).
  */
 export function createGraphCollector() {
-  const built = new Map<string, Map<string, BuiltDiagram>>();
+  const built = new Map<string, Map<string, ProjectedChange>>();
   const take = (changes: ProjectedChange[]) => {
-    const last = new Map<string, ProjectedChange>();
-    for (const c of changes) last.set(`${c.event.tenantId}/${c.event.diagramId}`, c);
-    for (const { event, diagram } of last.values()) {
-      let ofTenant = built.get(event.tenantId);
-      if (!ofTenant) built.set(event.tenantId, (ofTenant = new Map()));
-      ofTenant.set(event.diagramId, {
-        diagramId: event.diagramId,
-        version: event.version,
-        graph: diagramGraph(diagram),
-      });
+    for (const change of changes) {
+      const { tenantId, diagramId } = change.event;
+      let ofTenant = built.get(tenantId);
+      if (!ofTenant) built.set(tenantId, (ofTenant = new Map()));
+      ofTenant.set(diagramId, change);
     }
   };
   const sink: ProjectionSink = {
-    appliedVersion: async (tenantId, diagramId) => built.get(tenantId)?.get(diagramId)?.version ?? 0,
+    appliedVersion: async (tenantId, diagramId) => built.get(tenantId)?.get(diagramId)?.event.version ?? 0,
     apply: async (change) => take([change]),
     applyBatch: async (changes) => take(changes),
     reset: async () => {}, // a build starts empty
   };
-  return { sink, builtOf: (tenantId: string) => built.get(tenantId) ?? new Map<string, BuiltDiagram>() };
+  const builtOf = (tenantId: string) =>
+    new Map<string, BuiltDiagram>(
+      [...(built.get(tenantId) ?? [])].map(([diagramId, { event, diagram }]) => [
+        diagramId,
+        { diagramId, version: event.version, graph: diagramGraph(diagram) },
+      ]),
+    );
+  return { sink, builtOf };
 }
 
 /**

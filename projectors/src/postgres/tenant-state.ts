@@ -1,0 +1,39 @@
+import type { PoolClient } from 'pg';
+import { chunkByDiagramSize, type ProjectedChange } from '@flowledger/projection';
+import { stateRows, writeState } from './postgres-rows.js';
+
+/**
+ * The state side of a tenant rebuild (diagram rows, elements, flows), kept as each diagram's last
+ * change until the switch writes it into the serving tables, once. Written per batch instead, a
+ * diagram's state went into the build once for every batch it had changes in, and was then copied
+ * (for 80 KB diagrams that was ~0.8 s of Postgres time in a 3.5 s rebuild). Holding a change costs
+ * no more than the replay holds anyway, and by the switch its `diagram` is in the state after it:
+ * the rebuild replays into the same object, and the change is that diagram's last.
+ */
+export function createStateCollector() {
+  const last = new Map<string, ProjectedChange>();
+  const created = new Map<string, ProjectedChange>();
+  const keyOf = (tenantId: string, diagramId: string) => `${tenantId}\u0000${diagramId}`;
+  return {
+    take(changes: ProjectedChange[]): void {
+      for (const change of changes) {
+        const key = keyOf(change.event.tenantId, change.event.diagramId);
+        last.set(key, change);
+        if (change.event.eventType === 'DIAGRAM_CREATED') created.set(key, change);
+      }
+    },
+    appliedVersion(tenantId: string, diagramId: string): number {
+      return last.get(keyOf(tenantId, diagramId))?.event.version ?? 0;
+    },
+    /** Every diagram's state into `schema`'s tables, in writes of bounded size (the caller's transaction). */
+    async writeInto(client: PoolClient, schema: string, ledger: string): Promise<void> {
+      const changes: ProjectedChange[] = [];
+      for (const [key, change] of last) {
+        const first = created.get(key); // the name and who created it, when
+        if (first && first !== change) changes.push(first);
+        changes.push(change);
+      }
+      for (const chunk of chunkByDiagramSize(changes)) await writeState(client, schema, ledger, stateRows(chunk));
+    },
+  };
+}
