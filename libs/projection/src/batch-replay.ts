@@ -1,6 +1,6 @@
-import { canonicalHash, type Diagram } from '@flowledger/bpmn-operations';
+import { canonicalHash, parseDiagram, seedStoredDiagram, type Diagram } from '@flowledger/bpmn-operations';
 import type { DiagramEvent } from '@flowledger/events';
-import { diagramFromXml, replayEvent, verifyState } from './diagram-replay.js';
+import { replayEvent, verifyState } from './diagram-replay.js';
 import type { ProjectedChange, Projection } from './projection.js';
 import { ProjectionError } from './projection-error.js';
 import type { DiagramRef, LedgerSource, SnapshotSource, StoredSnapshot } from './projection-sources.js';
@@ -12,6 +12,11 @@ interface ReplayedDiagram {
   unverified: DiagramEvent | undefined;
   /** The snapshot the diagram started from: its version and the hash of its XML. */
   start?: { version: number; hash: string };
+  /**
+   * The snapshot's XML until the diagram's first replayed event: the serializer's cache is filled
+   * from it only then, as a diagram whose stream ends at its snapshot is never serialized.
+   */
+  unseeded?: string;
 }
 
 /**
@@ -43,7 +48,8 @@ export function createBatchReplay(projections: Projection[], ledger: LedgerSourc
       : await snapshots?.latestSnapshot(event.tenantId, event.diagramId, Number.MAX_SAFE_INTEGER);
     prefetched.delete(key);
     if (!snapshot) return;
-    state.diagram = await diagramFromXml(snapshot.xml);
+    state.diagram = await parseDiagram(snapshot.xml);
+    state.unseeded = snapshot.xml;
     state.start = { version: snapshot.version, hash: canonicalHash(snapshot.xml) };
     fromSnapshots++;
   };
@@ -69,6 +75,10 @@ export function createBatchReplay(projections: Projection[], ledger: LedgerSourc
   const replayOne = async (state: ReplayedDiagram, event: DiagramEvent) => {
     if (state.start && event.version <= state.start.version) return passOn(state, event);
     replayed++;
+    if (state.unseeded !== undefined) {
+      await seedStoredDiagram(state.diagram!, state.unseeded);
+      state.unseeded = undefined;
+    }
     const wanted = projections.map((p) => p.canHandle(event));
     const needsXml = projections.some((p, i) => wanted[i] && (p.needsXml?.(event) ?? true));
     const { diagram, xml } = await replayEvent(state.diagram, event, { verify: needsXml });

@@ -17,12 +17,13 @@ export function chunkByDiagramSize(
   changes: ProjectedChange[],
   maxElements = MAX_ELEMENTS_PER_WRITE,
 ): ProjectedChange[][] {
-  const byDiagram = new Map<string, ProjectedChange[]>();
+  // Keyed by the diagram object, which a batch's changes of one diagram share (projection.ts):
+  // no key string per change.
+  const byDiagram = new Map<ProjectedChange['diagram'], ProjectedChange[]>();
   for (const change of changes) {
-    const key = `${change.event.tenantId}\u0000${change.event.diagramId}`;
-    const list = byDiagram.get(key);
+    const list = byDiagram.get(change.diagram);
     if (list) list.push(change);
-    else byDiagram.set(key, [change]);
+    else byDiagram.set(change.diagram, [change]);
   }
   const chunks: ProjectedChange[][] = [];
   let current: ProjectedChange[] = [];
