@@ -5,10 +5,11 @@ import { createKafkaAdmin, createKafkaPartitionReader, createKafkaProducer, part
 
 const { kafka } = loadStackConfig();
 const topic = `flowledger.test-${randomUUID().slice(0, 8)}.reader`;
+const bigTopic = `${topic}-big`;
 const admin = createKafkaAdmin({ brokers: kafka.brokers, clientId: 'reader-test' });
 
 afterAll(async () => {
-  await admin.deleteTopics([topic]);
+  await admin.deleteTopics([topic, bigTopic]);
   await admin.close();
 });
 
@@ -50,6 +51,28 @@ describe('positions of produced records and the partition reader, against the re
       // a sub-range starting mid-way
       expect((await reader.read(topic, partition, start + 1n, end)).length).toBe(read.length - 1);
     }
+    await reader.close();
+  });
+
+  it('reads records larger than one fetch, and a range spanning many fetches, whole and in order', async () => {
+    await admin.ensureTopics([{ name: bigTopic, partitions: 1 }]);
+    const producer = createKafkaProducer({ brokers: kafka.brokers, clientId: 'reader-test-producer' });
+    const reader = createKafkaPartitionReader({ brokers: kafka.brokers, clientId: 'reader-test-reader' });
+    // 600 KB each: over the reader's 256 KiB a fetch; then 2,000 small ones, many fetches' worth.
+    const big = [1, 2].map((n) => Buffer.alloc(600 * 1024, n));
+    const small = Array.from({ length: 2_000 }, (_, i) => Buffer.from(`small ${i} `.repeat(40)));
+    for (const value of big) await producer.send([{ topic: bigTopic, key: 'k', value, headers: {} }]);
+    for (let i = 0; i < small.length; i += 500) {
+      await producer.send(small.slice(i, i + 500).map((value) => ({ topic: bigTopic, key: 'k', value, headers: {} })));
+    }
+    await producer.close();
+
+    const { start, end } = await reader.offsets(bigTopic, 0);
+    const read = await reader.read(bigTopic, 0, start, end);
+    expect(read.map((r) => r.offset)).toEqual(
+      Array.from({ length: big.length + small.length }, (_, i) => start + BigInt(i)),
+    );
+    expect(read.map((r) => r.value)).toEqual([...big, ...small]);
     await reader.close();
   });
 });

@@ -19,7 +19,14 @@ export interface KafkaPartitionReader {
 
 const LATEST = -1n;
 const EARLIEST = -2n;
-const FETCH_MAX_BYTES = 4 * 1024 * 1024;
+/**
+ * Bytes per fetch. The client parses a response in the chunks it arrived in and finds the chunk
+ * of every field it reads from the first one on, so parsing grows with the square of a response's
+ * size: 60,000 records (~400 B each) read in 584–604 ms with 4 MiB fetches, 345 with 1 MiB, 226–235
+ * with 256 KiB, 261–288 with 64 KiB (more round trips). A record batch larger than this still
+ * comes whole (the broker returns the first batch in any case).
+ */
+const FETCH_MAX_BYTES = 256 * 1024;
 const IS_CONTROL_BATCH = 1 << 5;
 
 /**
