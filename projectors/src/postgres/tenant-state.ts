@@ -1,6 +1,6 @@
 import type { PoolClient } from 'pg';
 import { chunkByDiagramSize, type ProjectedChange } from '@flowledger/projection';
-import { stateRows, writeState } from './postgres-rows.js';
+import { insertState, stateRows } from './postgres-rows.js';
 
 /**
  * The state side of a tenant rebuild (diagram rows, elements, flows), kept as each diagram's last
@@ -25,7 +25,10 @@ export function createStateCollector() {
     appliedVersion(tenantId: string, diagramId: string): number {
       return last.get(keyOf(tenantId, diagramId))?.event.version ?? 0;
     },
-    /** Every diagram's state into `schema`'s tables, in writes of bounded size (the caller's transaction). */
+    /**
+     * Every diagram's state into `schema`'s tables, which hold none of these diagrams' rows (the
+     * switch deleted them), in writes of bounded size (the caller's transaction).
+     */
     async writeInto(client: PoolClient, schema: string, ledger: string): Promise<void> {
       const changes: ProjectedChange[] = [];
       for (const [key, change] of last) {
@@ -33,7 +36,7 @@ export function createStateCollector() {
         if (first && first !== change) changes.push(first);
         changes.push(change);
       }
-      for (const chunk of chunkByDiagramSize(changes)) await writeState(client, schema, ledger, stateRows(chunk));
+      for (const chunk of chunkByDiagramSize(changes)) await insertState(client, schema, ledger, stateRows(chunk));
     },
   };
 }
