@@ -67,7 +67,9 @@ export interface ProjectionSink {
    * its applied version) in as few writes as possible. Used by rebuilds and by the live runner
    * (one call per fetched set of records); without it the runner calls `apply` for each change.
    * Must take what it needs from each `diagram` before its first `await`: a rebuild goes on
-   * replaying into the same objects while the write is under way.
+   * replaying into the same objects while the write is under way. A build's sink may instead keep
+   * each diagram's last change and read it at `switchOver`: the rebuild replays nothing after a
+   * diagram's last change, so by then its `diagram` is in the state after it.
    */
   applyBatch?(changes: ProjectedChange[]): Promise<void>;
   /** Drops everything of this projection version (for `rebuild`), optionally for one tenant. */

@@ -1,5 +1,5 @@
 import type { PoolClient } from 'pg';
-import { chunkByDiagramSize, type ProjectedChange } from '@flowledger/projection';
+import { MAX_ELEMENTS_PER_WRITE, type ProjectedChange } from '@flowledger/projection';
 import { insertState, stateRows } from './postgres-rows.js';
 
 /**
@@ -30,13 +30,21 @@ export function createStateCollector() {
      * switch deleted them), in writes of bounded size (the caller's transaction).
      */
     async writeInto(client: PoolClient, schema: string, ledger: string): Promise<void> {
-      const changes: ProjectedChange[] = [];
+      let chunk: ProjectedChange[] = [];
+      let elements = 0;
       for (const [key, change] of last) {
-        const first = created.get(key); // the name and who created it, when
-        if (first && first !== change) changes.push(first);
-        changes.push(change);
+        const size = change.diagram.elementsById.size;
+        if (chunk.length > 0 && elements + size > MAX_ELEMENTS_PER_WRITE) {
+          await insertState(client, schema, ledger, stateRows(chunk));
+          chunk = [];
+          elements = 0;
+        }
+        const first = created.get(key); // the name and who created it, when: in the same write
+        if (first && first !== change) chunk.push(first);
+        chunk.push(change);
+        elements += size;
       }
-      for (const chunk of chunkByDiagramSize(changes)) await insertState(client, schema, ledger, stateRows(chunk));
+      if (chunk.length > 0) await insertState(client, schema, ledger, stateRows(chunk));
     },
   };
 }
