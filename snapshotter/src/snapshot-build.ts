@@ -1,5 +1,5 @@
 import { gzipSync } from 'node:zlib';
-import type { ProjectedChange, ProjectionBuild, ProjectionSink } from '@flowledger/projection';
+import { diagramKey, type ProjectedChange, type ProjectionBuild, type ProjectionSink } from '@flowledger/projection';
 import type { SnapshotArchive } from './snapshot-archive.js';
 import { snapshotSize, snapshotWriteDuration } from './snapshot-metrics.js';
 import { isSnapshotDue } from './snapshot-policy.js';
@@ -43,8 +43,9 @@ export async function beginSnapshotBuild(
     const kept = new Map<string, { tenantId: string; diagramId: string; version: number }>();
     for (const { event, fromSnapshot } of changes) {
       const { tenantId, diagramId, version } = event;
-      seen.set(`${tenantId}\u0000${diagramId}`, { tenantId, diagramId, version });
-      if (fromSnapshot) kept.set(`${tenantId}\u0000${diagramId}`, { tenantId, diagramId, version });
+      const key = diagramKey(tenantId, diagramId);
+      seen.set(key, { tenantId, diagramId, version });
+      if (fromSnapshot) kept.set(key, { tenantId, diagramId, version });
     }
     await store.keep([...kept.values()]);
     const due = changes.filter(

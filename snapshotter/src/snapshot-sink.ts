@@ -1,6 +1,6 @@
 import { gzipSync } from 'node:zlib';
 import { crashPoint } from '@flowledger/crash-points';
-import type { ProjectedChange, ProjectionBuild, ProjectionSink } from '@flowledger/projection';
+import { diagramKey, type ProjectedChange, type ProjectionBuild, type ProjectionSink } from '@flowledger/projection';
 import type { SnapshotAnnouncer } from './snapshot-announcer.js';
 import type { SnapshotArchive } from './snapshot-archive.js';
 import { beginSnapshotBuild } from './snapshot-build.js';
@@ -88,7 +88,7 @@ export function createSnapshotSink(deps: SnapshotSinkDependencies): SnapshotSink
         if (change.xml !== undefined && isSnapshotDue(change.event.version, Buffer.byteLength(change.xml), policy)) {
           await apply(change);
         }
-        last.set(`${change.event.tenantId}\u0000${change.event.diagramId}`, change);
+        last.set(diagramKey(change.event.tenantId, change.event.diagramId), change);
       }
       await store.recordProgress(
         projectionVersion,

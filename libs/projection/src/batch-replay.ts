@@ -1,5 +1,6 @@
 import { canonicalHash, parseDiagram, seedStoredDiagram, type Diagram } from '@flowledger/bpmn-operations';
 import type { DiagramEvent } from '@flowledger/events';
+import { diagramKey as keyOf } from './diagram-key.js';
 import { replayEvent, verifyState } from './diagram-replay.js';
 import type { ProjectedChange, Projection } from './projection.js';
 import { ProjectionError } from './projection-error.js';
@@ -185,8 +186,4 @@ export function createBatchReplay(projections: Projection[], ledger: LedgerSourc
       return replayed;
     },
   };
-}
-
-function keyOf(tenantId: string, diagramId: string): string {
-  return `${tenantId}\u0000${diagramId}`;
 }

@@ -1,6 +1,7 @@
 import type { Diagram } from '@flowledger/bpmn-operations';
 import type { DiagramEvent } from '@flowledger/events';
 import { loadDiagramAt } from './cold-start.js';
+import { diagramKey } from './diagram-key.js';
 import { replayEvent, verifyState } from './diagram-replay.js';
 import { DiagramStates } from './diagram-states.js';
 import type { ProjectedChange, Projection } from './projection.js';
@@ -170,7 +171,7 @@ export function createChangeProcessor(options: ChangeProcessorOptions): ChangePr
         result.outcomes.push({ event, outcome: { result: 'ignored', appliedVersions: [] } });
         continue;
       }
-      const key = `${event.tenantId}\u0000${event.diagramId}`;
+      const key = diagramKey(event.tenantId, event.diagramId);
       const list = byDiagram.get(key);
       if (list) list.push(event);
       else byDiagram.set(key, [event]);

@@ -1,4 +1,5 @@
 import type { Diagram } from '@flowledger/bpmn-operations';
+import { diagramKey as keyOf } from './diagram-key.js';
 
 /** A diagram as a projector holds it in memory: the model and the version it is at. */
 export interface DiagramState {
@@ -40,8 +41,4 @@ export class DiagramStates {
   get size(): number {
     return this.states.size;
   }
-}
-
-function keyOf(tenantId: string, diagramId: string): string {
-  return `${tenantId}\u0000${diagramId}`;
 }

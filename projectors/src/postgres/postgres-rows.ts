@@ -1,5 +1,5 @@
 import type { PoolClient } from 'pg';
-import type { ProjectedChange } from '@flowledger/projection';
+import { diagramKey, type ProjectedChange } from '@flowledger/projection';
 import { diagramRows } from './element-rows.js';
 
 /**
@@ -31,7 +31,7 @@ export function stateRows(changes: ProjectedChange[]) {
   const last = new Map<string, ProjectedChange>();
   const created = new Map<string, ProjectedChange>();
   for (const change of changes) {
-    const key = `${change.event.tenantId}\u0000${change.event.diagramId}`;
+    const key = diagramKey(change.event.tenantId, change.event.diagramId);
     last.set(key, change);
     if (change.event.eventType === 'DIAGRAM_CREATED') created.set(key, change);
   }

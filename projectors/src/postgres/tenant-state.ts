@@ -1,5 +1,5 @@
 import type { PoolClient } from 'pg';
-import { MAX_ELEMENTS_PER_WRITE, type ProjectedChange } from '@flowledger/projection';
+import { diagramKey, MAX_ELEMENTS_PER_WRITE, type ProjectedChange } from '@flowledger/projection';
 import { insertState, stateRows } from './postgres-rows.js';
 
 /**
@@ -13,17 +13,16 @@ import { insertState, stateRows } from './postgres-rows.js';
 export function createStateCollector() {
   const last = new Map<string, ProjectedChange>();
   const created = new Map<string, ProjectedChange>();
-  const keyOf = (tenantId: string, diagramId: string) => `${tenantId}\u0000${diagramId}`;
   return {
     take(changes: ProjectedChange[]): void {
       for (const change of changes) {
-        const key = keyOf(change.event.tenantId, change.event.diagramId);
+        const key = diagramKey(change.event.tenantId, change.event.diagramId);
         last.set(key, change);
         if (change.event.eventType === 'DIAGRAM_CREATED') created.set(key, change);
       }
     },
     appliedVersion(tenantId: string, diagramId: string): number {
-      return last.get(keyOf(tenantId, diagramId))?.event.version ?? 0;
+      return last.get(diagramKey(tenantId, diagramId))?.event.version ?? 0;
     },
     /**
      * Every diagram's state into `schema`'s tables, which hold none of these diagrams' rows (the
