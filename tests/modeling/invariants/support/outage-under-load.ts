@@ -61,9 +61,14 @@ export async function proposeThroughAnOutage(
     goneAt = Date.now();
     await new Promise((r) => setTimeout(r, 3_000));
     restartBegunAt = Date.now();
-    await server.start();
-    // and a little more traffic once it is back
+    const starting = server.start();
+    starting.catch(() => undefined); // awaited below, where a failure surfaces
+    await waitUntil('the server accepts connections again', () => server.accepts(), 180_000);
+    // and a little more traffic once it is back: counted from when it accepts connections, not
+    // from when `stack up` returns — on a slow machine the writers may have used up their
+    // proposals by then (seen on a fresh CI machine: `stack up` took 20 s more, and they did)
     const resumedAt = new Map(diagrams.map((d) => [d, acknowledged.get(d)!.length]));
+    await starting;
     await waitUntil(
       'every diagram got five more acknowledgements after the restart',
       async () => diagrams.every((d) => acknowledged.get(d)!.length >= resumedAt.get(d)! + 5),
