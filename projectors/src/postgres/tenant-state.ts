@@ -29,21 +29,32 @@ export function createStateCollector() {
      * switch deleted them), in writes of bounded size (the caller's transaction).
      */
     async writeInto(client: PoolClient, schema: string, ledger: string): Promise<void> {
-      let chunk: ProjectedChange[] = [];
+      for (const write of this.writes()) await insertState(client, schema, ledger, stateRows(write));
+    },
+    /**
+     * The changes `writeInto` writes, cut into writes of at most `maxElements` elements (a larger
+     * diagram goes alone). A diagram's created change (its name, who created it and when) goes
+     * in the same write as its last change. Cut here rather than by `chunkByDiagramSize`, which
+     * groups by diagram object: a created change need not hold the same one as the last.
+     */
+    writes(maxElements = MAX_ELEMENTS_PER_WRITE): ProjectedChange[][] {
+      const writes: ProjectedChange[][] = [];
+      let write: ProjectedChange[] = [];
       let elements = 0;
       for (const [key, change] of last) {
         const size = change.diagram.elementsById.size;
-        if (chunk.length > 0 && elements + size > MAX_ELEMENTS_PER_WRITE) {
-          await insertState(client, schema, ledger, stateRows(chunk));
-          chunk = [];
+        if (write.length > 0 && elements + size > maxElements) {
+          writes.push(write);
+          write = [];
           elements = 0;
         }
-        const first = created.get(key); // the name and who created it, when: in the same write
-        if (first && first !== change) chunk.push(first);
-        chunk.push(change);
+        const first = created.get(key);
+        if (first && first !== change) write.push(first);
+        write.push(change);
         elements += size;
       }
-      if (chunk.length > 0) await insertState(client, schema, ledger, stateRows(chunk));
+      if (write.length > 0) writes.push(write);
+      return writes;
     },
   };
 }
