@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
-import type { Operation } from '@flowledger/bpmn-operations';
 import { createLedger } from '@flowledger/ledger';
 import { currentSigningKey, loadOrCreateSigningKeys, mintDevToken } from '@flowledger/oidc';
 import { createProgress } from '../recovery/progress-bars.js';
@@ -10,6 +9,8 @@ import { rebuildReadModels } from '../recovery/rebuild/rebuild.js';
 import { BenchUsageError, type Benchmark, type BenchContext } from './benchmark.js';
 import { describeMachine, machineInfo, type MachineInfo } from './machine-info.js';
 import { ModelingEdgeClient } from './propose/modeling-edge-client.js';
+import { seedOperations, type Edits } from './bench-edits.js';
+import { describeCpuReference, measureCpuReference, type CpuReference } from './cpu-reference.js';
 import { describeCpuWindow, startCpuWindow, type CpuWindow } from './stack-cpu.js';
 
 const USAGE = `usage: flowledger bench rebuild [--read-model postgres|neo4j|snapshots|all] [--from snapshots|scratch|both] [--tenant T | --diagrams N --versions M [--edits grow|steady [--tasks K]]] [--runs R] [--json]
@@ -30,6 +31,8 @@ const TARGET_EVENTS_PER_SECOND = 20_000;
 
 export interface RebuildBenchResult {
   machine: MachineInfo;
+  /** Measured after the runs (its warm-up would otherwise speed the first run up). */
+  cpuReference?: CpuReference;
   startedAt: string;
   tenant: string;
   readModels: ReadModelName[];
@@ -112,6 +115,7 @@ export const rebuildBenchmark: Benchmark = {
           result.runs.push({ from, seconds, switchSeconds, replayedEvents, fromSnapshots, eventsPerSecond, cpu });
         }
       }
+      result.cpuReference = await measureCpuReference();
     } finally {
       progress.stop();
       await pool.end();
@@ -139,6 +143,7 @@ export function renderRebuildReport(r: RebuildBenchResult, args: string[]): stri
     '### rebuild — read-model rebuild throughput',
     '',
     `- Machine: ${describeMachine(r.machine)}`,
+    ...(r.cpuReference ? [`- CPU reference: ${describeCpuReference(r.cpuReference)}`] : []),
     `- Command: \`npx flowledger bench rebuild ${args.join(' ')}\` (started ${r.startedAt})`,
     `- Tenant ${r.tenant}: ${r.diagrams} diagrams of ${(r.meanDiagramBytes / 1024).toFixed(1)} KB on average at their newest version, ${r.events} events; read models ${r.readModels.join(' + ')}, rebuilt from the topic (decode, replay, hash checks, sink writes, switch). From snapshots, each diagram starts from its latest snapshot and only the events after it are replayed; every event still goes to every read model (history rows).`,
     '',
@@ -188,9 +193,6 @@ async function meanDiagramBytes(pool: pg.Pool, tenant: string): Promise<number> 
   return rows.length === 0 ? 0 : bytes / rows.length;
 }
 
-/** `grow`: a task per version; `steady`: `tasks` tasks, then a rename per version. */
-type Edits = { kind: 'grow' } | { kind: 'steady'; tasks: number };
-
 function parseEdits(value: string | undefined, tasks: string): Edits {
   if (value === 'grow') return { kind: 'grow' };
   if (value === 'steady') return { kind: 'steady', tasks: positive('--tasks', tasks) };
@@ -232,39 +234,6 @@ async function seedTenant(ctx: BenchContext, diagrams: number, versions: number,
     progress.stop();
     client.close();
   }
-}
-
-/**
- * Small edits: a task per version, every other one wired to the first — for `steady`, only up to
- * its `tasks`, after which each version renames one of them (the server's ids: `Task_<version>_1`).
- */
-function seedOperations(v: number, edits: Edits): Operation[] {
-  if (edits.kind === 'steady' && v > edits.tasks + 1) {
-    return [
-      { kind: 'updateProperties', elementId: `Task_${2 + (v % edits.tasks)}_1`, properties: { name: `step ${v}` } },
-    ];
-  }
-  const task: Operation = {
-    kind: 'createShape',
-    id: `t${v}`,
-    type: 'bpmn:Task',
-    parentId: '',
-    bounds: { x: 100 + (v % 20) * 130, y: 100 + Math.floor(v / 20) * 120, width: 100, height: 80 },
-    name: `step ${v}`,
-  };
-  if (v === 2 || v % 2 === 1) return [task];
-  return [
-    task,
-    {
-      kind: 'createConnection',
-      id: `f${v}`,
-      type: 'bpmn:SequenceFlow',
-      sourceId: 'Task_2_1',
-      targetId: `t${v}`,
-      waypoints: [],
-      name: '',
-    },
-  ];
 }
 
 /** UNAVAILABLE asks to retry with the same transaction id (a broker restart by another test, say). */
