@@ -22,7 +22,7 @@ export interface CpuReference {
 
 /**
  * The reference diagram: what `bench rebuild --edits grow --versions 200` makes of each diagram
- * (200 tasks, 100 flows, ~80 KB), built in memory with the operations the command service applies.
+ * (199 tasks, 99 flows, ~80 KB), built in memory with the operations the command service applies.
  */
 export async function referenceDiagramXml(): Promise<string> {
   const diagram = await parseDiagram(emptyDiagramXml());
