@@ -63,6 +63,10 @@ export const postgres: Component = {
       'shared_buffers=128MB',
       '-c',
       'wal_level=logical',
+      // A statement waiting over deadlock_timeout (1 s) for a lock is logged with who holds it:
+      // what a test that hangs on a lock left behind needs to say (var/log/postgres.log).
+      '-c',
+      'log_lock_waits=on',
     ]);
     return { cmd, args };
   },
