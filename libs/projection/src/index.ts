@@ -14,7 +14,7 @@ export {
 export { createProjectionMetrics, type ProjectionMetrics } from './projection-metrics.js';
 export { tenantOfTopic, tenantTopics } from './tenant-topics.js';
 export { diagramKey } from './diagram-key.js';
-export { chunkByDiagramSize, MAX_ELEMENTS_PER_WRITE } from './write-chunks.js';
+export { chunkByDiagramSize, MAX_ELEMENTS_PER_WRITE, packWrites } from './write-chunks.js';
 export {
   projectorGroupId,
   startProjector,

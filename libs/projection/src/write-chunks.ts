@@ -25,19 +25,28 @@ export function chunkByDiagramSize(
     if (list) list.push(change);
     else byDiagram.set(change.diagram, [change]);
   }
-  const chunks: ProjectedChange[][] = [];
+  return packWrites([...byDiagram.values()], maxElements);
+}
+
+/**
+ * Groups of changes (each one diagram's, kept together and in order) packed greedily into writes
+ * of at most `maxElements` elements, a group's size being its last change's diagram's (a group
+ * larger than the budget goes alone).
+ */
+export function packWrites(groups: ProjectedChange[][], maxElements = MAX_ELEMENTS_PER_WRITE): ProjectedChange[][] {
+  const writes: ProjectedChange[][] = [];
   let current: ProjectedChange[] = [];
   let size = 0;
-  for (const list of byDiagram.values()) {
-    const elements = list[list.length - 1]!.diagram.elementsById.size;
+  for (const group of groups) {
+    const elements = group[group.length - 1]!.diagram.elementsById.size;
     if (current.length > 0 && size + elements > maxElements) {
-      chunks.push(current);
+      writes.push(current);
       current = [];
       size = 0;
     }
-    current.push(...list);
+    current.push(...group);
     size += elements;
   }
-  if (current.length > 0) chunks.push(current);
-  return chunks;
+  if (current.length > 0) writes.push(current);
+  return writes;
 }

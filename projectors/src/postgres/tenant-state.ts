@@ -1,5 +1,5 @@
 import type { PoolClient } from 'pg';
-import { diagramKey, MAX_ELEMENTS_PER_WRITE, type ProjectedChange } from '@flowledger/projection';
+import { diagramKey, MAX_ELEMENTS_PER_WRITE, packWrites, type ProjectedChange } from '@flowledger/projection';
 import { insertState, stateRows } from './postgres-rows.js';
 
 /**
@@ -34,27 +34,15 @@ export function createStateCollector() {
     /**
      * The changes `writeInto` writes, cut into writes of at most `maxElements` elements (a larger
      * diagram goes alone). A diagram's created change (its name, who created it and when) goes
-     * in the same write as its last change. Cut here rather than by `chunkByDiagramSize`, which
-     * groups by diagram object: a created change need not hold the same one as the last.
+     * in the same write as its last change: each diagram's pair is one group for `packWrites`,
+     * not `chunkByDiagramSize`'s grouping by diagram object, which a created change need not share.
      */
     writes(maxElements = MAX_ELEMENTS_PER_WRITE): ProjectedChange[][] {
-      const writes: ProjectedChange[][] = [];
-      let write: ProjectedChange[] = [];
-      let elements = 0;
-      for (const [key, change] of last) {
-        const size = change.diagram.elementsById.size;
-        if (write.length > 0 && elements + size > maxElements) {
-          writes.push(write);
-          write = [];
-          elements = 0;
-        }
+      const groups = [...last].map(([key, change]) => {
         const first = created.get(key);
-        if (first && first !== change) write.push(first);
-        write.push(change);
-        elements += size;
-      }
-      if (write.length > 0) writes.push(write);
-      return writes;
+        return first && first !== change ? [first, change] : [change];
+      });
+      return packWrites(groups, maxElements);
     },
   };
 }
