@@ -1,7 +1,7 @@
-import { COMPATIBILITY, SchemaRegistry, SchemaType } from '@kafkajs/confluent-schema-registry';
+import { COMPATIBILITY, SchemaType } from '@kafkajs/confluent-schema-registry';
 import type { Type } from 'avsc';
-import { avroTypeOptions } from './diagram-event-schema.js';
 import { EventError } from './event-error.js';
+import { createRegistryClient } from './registry-client.js';
 
 /** One record kind's Avro form: its schema, the registered subject, and the mapping to the domain form. */
 export interface AvroRecordKind<T, A> {
@@ -26,7 +26,7 @@ export interface AvroCodec<T> {
 
 export function createAvroCodec<T, A>(registryUrl: string, kind: AvroRecordKind<T, A>): AvroCodec<T> {
   if (!registryUrl) throw new Error('events: registryUrl is required');
-  const registry = new SchemaRegistry({ host: registryUrl }, { [SchemaType.AVRO]: avroTypeOptions() });
+  const registry = createRegistryClient(registryUrl);
   const schema = JSON.stringify(kind.schema);
   // One registration per subject and process; a failed one is forgotten so the next call retries.
   const ids = new Map<string, Promise<number>>();
@@ -105,7 +105,8 @@ export function classifyRegistryError(err: unknown, what: string): EventError {
   if (status === 409 || /incompatible/i.test(message)) {
     return new EventError('SCHEMA_INCOMPATIBLE', `registry refused ${what}: ${message}`, false, { cause: err });
   }
-  if (status !== undefined && status >= 400 && status < 500 && status !== 408 && status !== 429) {
+  const timedOut = /Timeout \(\d+ms\)/.test(message); // the client reports it as a 400
+  if (!timedOut && status !== undefined && status >= 400 && status < 500 && status !== 408 && status !== 429) {
     return new EventError('UNDECODABLE_RECORD', `registry: ${what}: ${message}`, false, { cause: err });
   }
   return new EventError('REGISTRY_UNAVAILABLE', `registry unavailable for ${what}: ${message}`, true, { cause: err });
