@@ -36,7 +36,7 @@ describe('parseStoredDiagram fills the serializer cache from the stored text', (
       }),
     );
     expect(seededModels.filter(Boolean).length).toBeGreaterThan(models.length / 2);
-  });
+  }, 30_000); // every MIWG model parsed and written four times: 6-11 s on a loaded 2-core host
 
   it('equals moddle after every proposal of random sessions started (and reloaded) from stored XML', async () => {
     let applied = 0;
