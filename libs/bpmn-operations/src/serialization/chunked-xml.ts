@@ -234,22 +234,34 @@ const TAG = /<[^>]*>/g;
 const TAG_PREFIX = /^<\/?([A-Za-z_][\w.-]*):/;
 // Attribute values hold no raw quote, so `prefix:name="` can only be an attribute's name.
 const ATTRIBUTE_PREFIX = /\s([A-Za-z_][\w.-]*):[A-Za-z_][\w.-]*="/g;
+const NAME_END = /[\s/>]/g;
 
 /**
  * The namespace prefixes a chunk's element and attribute names use, in order of first use,
  * without those it declares itself. Text holds no raw `<` (moddle escapes it), so every `<…>` is a tag.
+ * Run on every chunk a stored diagram's text is cut into: most tags have no prefixed attribute,
+ * so a tag's attributes are searched only when a colon follows its name.
  */
 export function prefixesUsed(text: string): string[] {
   const used: string[] = [];
-  const local = new Set<string>();
-  for (const [tag] of text.matchAll(TAG)) {
-    const names = [TAG_PREFIX.exec(tag)?.[1], ...[...tag.matchAll(ATTRIBUTE_PREFIX)].map((m) => m[1])];
-    for (const prefix of names) {
-      if (prefix === undefined) continue;
-      if (prefix === 'xmlns') continue;
-      if (!used.includes(prefix)) used.push(prefix);
+  let declared: string[] | undefined;
+  TAG.lastIndex = 0;
+  for (let m = TAG.exec(text); m !== null; m = TAG.exec(text)) {
+    const tag = m[0];
+    const element = TAG_PREFIX.exec(tag);
+    if (element && !used.includes(element[1]!)) used.push(element[1]!);
+    NAME_END.lastIndex = 1;
+    const nameEnd = NAME_END.exec(tag)?.index ?? tag.length;
+    if (tag.indexOf(':', nameEnd) === -1) continue;
+    ATTRIBUTE_PREFIX.lastIndex = nameEnd;
+    for (let a = ATTRIBUTE_PREFIX.exec(tag); a !== null; a = ATTRIBUTE_PREFIX.exec(tag)) {
+      const prefix = a[1]!;
+      if (prefix !== 'xmlns') {
+        if (!used.includes(prefix)) used.push(prefix);
+        continue;
+      }
+      (declared ??= []).push(tag.slice(a.index + 7, tag.indexOf('=', a.index))); // after "\sxmlns:"
     }
-    for (const m of tag.matchAll(/\sxmlns:([A-Za-z_][\w.-]*)="/g)) local.add(m[1]!);
   }
-  return used.filter((prefix) => prefix !== 'xml' && !local.has(prefix));
+  return used.filter((prefix) => prefix !== 'xml' && !declared?.includes(prefix));
 }

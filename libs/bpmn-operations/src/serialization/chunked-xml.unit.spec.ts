@@ -4,6 +4,7 @@ import { parseDiagram, serializeDiagram, type Diagram } from '../diagram.js';
 import { moddle } from '../model/moddle.js';
 import { randomProposal } from '../test-support/random-operations.js';
 import { miwgModels as models, playSession, readMiwgModel as read } from '../test-support/random-sessions.js';
+import { prefixesUsed } from './chunked-xml.js';
 import { CHECK_EVERY, onSerializationMismatch, type MismatchHandler } from './self-check.js';
 
 /** moddle's own serialization of the whole model: what serializeDiagram must equal. */
@@ -58,5 +59,23 @@ describe('serializeDiagram writes only what changed, and exactly what moddle wri
     expect(caught).toBeGreaterThanOrEqual(0);
     expect(outputs.slice(caught).every((xml) => xml === expected)).toBe(true);
     expect(outputs.slice(0, caught).every((xml) => xml !== expected)).toBe(true);
+  });
+});
+
+describe('prefixesUsed', () => {
+  it('lists element and attribute prefixes in order of first use, without xml: and those declared in the text', () => {
+    const chunk = `<bpmn:task id="t" xsi:type="x:T" xml:lang="en">
+  <bpmn:extensionElements>
+    <camunda:properties xmlns:camunda="urn:c" />
+    <x:meta><bpmn:documentation>a b:c="d" is text</bpmn:documentation></x:meta>
+  </bpmn:extensionElements>
+</bpmn:task>
+<dc:Bounds x="1" />`;
+    expect(prefixesUsed(chunk)).toEqual(['bpmn', 'xsi', 'x', 'dc']);
+  });
+
+  it('finds a prefixed attribute after any number of plain ones, and none in an element name alone', () => {
+    expect(prefixesUsed(`<a id="1" name="n" other:flag="true"/>`)).toEqual(['other']);
+    expect(prefixesUsed(`<bpmndi:BPMNEdge id="e" bpmnElement="f"></bpmndi:BPMNEdge>`)).toEqual(['bpmndi']);
   });
 });
