@@ -13,7 +13,8 @@ async function registry(answer: (attempt: number) => object | undefined) {
   const registrations: number[] = [];
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     req.resume();
-    const reply = (body: object) => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+    const reply = (body: object) =>
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(body));
     if (req.method === 'GET' && req.url === '/config/probe') return reply({ compatibilityLevel: 'BACKWARD' });
     if (req.method === 'POST' && req.url === '/subjects/probe/versions') {
       registrations.push(Date.now());
