@@ -8,15 +8,17 @@ type Middleware = NonNullable<ClientArgs['middlewares']>[number];
  * How long one registry request may go unanswered before it is given up and retried. The client
  * has no timeout of its own: on a loaded CI host the registry once never answered a schema's
  * registration, and the CreateDiagram waiting on it hit its 30 s deadline. Registering the same
- * schema again is idempotent, and every other request is a read. Three tries of 8 s fit in a
- * 30 s CreateDiagram deadline; a registry merely slow under load answers well within 8 s.
+ * schema or setting a subject's rule again is idempotent; the other requests are reads. Three
+ * tries of 8 s fit in a 30 s CreateDiagram deadline; a registry merely slow under load answers
+ * well within 8 s.
  */
 export const REGISTRY_REQUEST_TIMEOUT_MS = 8_000;
 
 /**
  * The Confluent-compatible registry client, each request bounded in time and retried (twice,
  * backing off) on a 5xx or a timeout. The client merges these retry settings into its
- * module-wide defaults, so every client in the process gets them: all of them are made here.
+ * module-wide defaults, so a client made elsewhere in the same process (a test's, the schema
+ * contract script's) retries the same way: harmless, as every request may be repeated.
  */
 export function createRegistryClient(host: string, requestTimeoutMs = REGISTRY_REQUEST_TIMEOUT_MS): SchemaRegistry {
   const timeout: Middleware = () => ({
