@@ -233,7 +233,7 @@ export function indentOf(xml: string, start: number): number {
 const TAG = /<[^>]*>/g;
 const TAG_PREFIX = /^<\/?([A-Za-z_][\w.-]*):/;
 // Attribute values hold no raw quote, so `prefix:name="` can only be an attribute's name.
-const ATTRIBUTE_PREFIX = /\s([A-Za-z_][\w.-]*):[A-Za-z_][\w.-]*="/g;
+const ATTRIBUTE_PREFIX = /\s([A-Za-z_][\w.-]*):([A-Za-z_][\w.-]*)="/g;
 const NAME_END = /[\s/>]/g;
 
 /**
@@ -260,7 +260,7 @@ export function prefixesUsed(text: string): string[] {
         if (!used.includes(prefix)) used.push(prefix);
         continue;
       }
-      (declared ??= []).push(tag.slice(a.index + 7, tag.indexOf('=', a.index))); // after "\sxmlns:"
+      (declared ??= []).push(a[2]!); // xmlns:<prefix>="…" declares <prefix>
     }
   }
   return used.filter((prefix) => prefix !== 'xml' && !declared?.includes(prefix));
