@@ -17,8 +17,8 @@ export const REGISTRY_REQUEST_TIMEOUT_MS = 8_000;
 /**
  * The Confluent-compatible registry client, each request bounded in time and retried (twice,
  * backing off) on a 5xx or a timeout. The client merges these retry settings into its
- * module-wide defaults, so a client made elsewhere in the same process (a test's, the schema
- * contract script's) retries the same way: harmless, as every request may be repeated.
+ * module-wide defaults, so a client made elsewhere in the same process (the schema contract
+ * tests' plain one) retries the same way: harmless, as every request may be repeated.
  */
 export function createRegistryClient(host: string, requestTimeoutMs = REGISTRY_REQUEST_TIMEOUT_MS): SchemaRegistry {
   const timeout: Middleware = () => ({
