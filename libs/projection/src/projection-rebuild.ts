@@ -128,10 +128,14 @@ export async function rebuildProjections(options: RebuildOptions): Promise<Rebui
       await replay.verifyPending();
     };
 
+    // Independent stores settle side by side.
+    const settle = () => Promise.all(builds.map((build) => build?.settle?.()));
     await read(await rounds.next());
+    await settle();
     for (let round = 0; round < MAX_CATCH_UP; round++) {
       const next = await rounds.next();
       await read(next);
+      await settle();
       if (recordsIn(next) <= CATCH_UP_RECORDS) break;
     }
     await options.onPhase?.('built');

@@ -97,6 +97,8 @@ export interface ProjectionSink {
 export interface ProjectionBuild {
   /** Writes into the build only; `reset` and `activate` are never called on it. */
   sink: ProjectionSink;
+  /** After each reading round before the freeze, its sink writes all done: what the build keeps aside can settle. */
+  settle?(): Promise<void>;
   freeze(): Promise<void>;
   /** Makes the build what serves (atomically for readers), drops what it replaced, releases the freeze. */
   switchOver(): Promise<void>;

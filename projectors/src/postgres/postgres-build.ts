@@ -1,7 +1,8 @@
 import type { Pool, PoolClient } from 'pg';
 import type { ProjectedChange, ProjectionBuild, ProjectionSink } from '@flowledger/projection';
-import { HISTORY_TABLES, TABLES, versionDdl } from './read-model-ddl.js';
+import { TABLES, versionDdl } from './read-model-ddl.js';
 import { pointViews, tenantBuildSchema, versionSchema } from './read-model-schema.js';
+import { moveStagedHistory, STAGED_HISTORY, stagedHistoryDdl } from './staged-history.js';
 import { createStateCollector } from './tenant-state.js';
 
 export interface PostgresBuildOptions {
@@ -10,7 +11,10 @@ export interface PostgresBuildOptions {
   namespace: string;
   /** Undefined: a new generation of the whole version; else those tenants' rows only. */
   tenants?: string[];
-  /** A sink writing into the given schema: every table, or (a tenant build) the history tables only. */
+  /**
+   * A sink writing into the given schema: the state tables and the staged history, or (a tenant
+   * build) the staged history only (staged-history.ts).
+   */
   sinkFor(schema: string, tables: 'all' | 'history'): ProjectionSink;
   /** The ledger's `ledger_events` table: the diagram rows' lint warnings come from it. */
   ledgerEventsTable: string;
@@ -18,12 +22,14 @@ export interface PostgresBuildOptions {
 
 /**
  * A rebuild target beside the serving tables of a projection version (item 5: the old content
- * serves until the switch). Everything: a new generation's schema (`rm_postgres_vN_gG`); the
- * switch records it in `projection_versions` and, when the version is active, re-points the views
- * in the same transaction, then drops the old schema. Some tenants: a build schema for their
- * history, their diagrams' state held until the switch (`createStateCollector`); the switch
- * replaces their rows in the serving tables in one transaction, then drops the build. Either way
- * readers see the old rows or the new ones, never none. `freeze` locks the version's row FOR
+ * serves until the switch). History rows are staged by COPY and moved in one statement
+ * (staged-history.ts). Everything: a new generation's schema (`rm_postgres_vN_gG`), its staged
+ * history moved into its tables after each reading round (`settle`) and at the switch; the switch
+ * records it in `projection_versions` and, when the version is active, re-points the views in
+ * the same transaction, then drops the old schema. Some tenants: a build schema holding only
+ * their staged history, their diagrams' state held until the switch (`createStateCollector`); the
+ * switch replaces their rows in the serving tables in one transaction, then drops the build.
+ * Either way readers see the old rows or the new ones, never none. `freeze` locks the version's row FOR
  * UPDATE: the live writer's FOR SHARE waits, and after the switch it reads the new schema name.
  * One rebuild per version at a time (a session advisory lock, held until the end).
  */
@@ -42,7 +48,8 @@ export async function beginPostgresBuild(o: PostgresBuildOptions): Promise<Proje
     target = tenants ? tenantBuildSchema(version) : versionSchema(version, rows[0].generation + 1);
     // What a rebuild that died left behind.
     await holder.query(`DROP SCHEMA IF EXISTS ${target} CASCADE`);
-    await holder.query(versionDdl(target));
+    await holder.query(tenants ? `CREATE SCHEMA ${target}` : versionDdl(target));
+    await holder.query(stagedHistoryDdl(target));
   } catch (error) {
     await release(holder, o);
     throw error;
@@ -52,6 +59,18 @@ export async function beginPostgresBuild(o: PostgresBuildOptions): Promise<Proje
   let state: 'building' | 'frozen' | 'done' = 'building';
   return {
     sink: diagrams ? collecting(o.sinkFor(target, 'history'), diagrams) : o.sinkFor(target, 'all'),
+    async settle() {
+      // A tenant build's history can go to the serving tables only at the switch.
+      if (diagrams || state !== 'building') return;
+      await holder.query('BEGIN');
+      try {
+        await moveStagedHistory(holder, target, target, o.ledgerEventsTable);
+        await holder.query('COMMIT');
+      } catch (error) {
+        await holder.query('ROLLBACK').catch(() => undefined);
+        throw error;
+      }
+    },
     async freeze() {
       await holder.query('BEGIN');
       state = 'frozen';
@@ -66,13 +85,11 @@ export async function beginPostgresBuild(o: PostgresBuildOptions): Promise<Proje
       const serving = rows[0]!.schema_name;
       if (diagrams) {
         for (const t of TABLES) await holder.query(`DELETE FROM ${serving}.${t} WHERE tenant_id = ANY($1)`, [tenants]);
-        for (const t of HISTORY_TABLES) {
-          await holder.query(`INSERT INTO ${serving}.${t} SELECT * FROM ${target}.${t} WHERE tenant_id = ANY($1)`, [
-            tenants,
-          ]);
-        }
+        await moveStagedHistory(holder, target, serving, o.ledgerEventsTable, tenants);
         await diagrams.writeInto(holder, serving, o.ledgerEventsTable);
       } else {
+        await moveStagedHistory(holder, target, target, o.ledgerEventsTable);
+        await holder.query(`DROP TABLE ${target}.${STAGED_HISTORY}`);
         await holder.query(
           `UPDATE ${ns}.projection_versions SET schema_name = $2, generation = generation + 1 WHERE version = $1`,
           [version, target],

@@ -92,7 +92,7 @@ export function stateRows(changes: ProjectedChange[]) {
  * The CTEs share one snapshot and run in no set order, so the deletes and the upserts touch
  * disjoint keys.
  */
-async function writeState(c: PoolClient, s: string, ledger: string, state: StateRows) {
+export async function writeState(c: PoolClient, s: string, ledger: string, state: StateRows) {
   await c.query(
     `WITH moved AS (
        INSERT INTO ${s}.diagrams AS d (${DIAGRAM_COLUMNS})

@@ -3,8 +3,9 @@ import { crashPoint } from '@flowledger/crash-points';
 import { inTransaction } from '@flowledger/ledger';
 import type { ProjectedChange, ProjectionSink } from '@flowledger/projection';
 import { beginPostgresBuild } from './postgres-build.js';
-import { stateRows, writeChanges, writeHistory } from './postgres-rows.js';
+import { stateRows, writeChanges, writeHistory, writeState } from './postgres-rows.js';
 import { TABLES } from './read-model-ddl.js';
+import { stageHistory } from './staged-history.js';
 import {
   currentVersionSchema,
   lockVersionSchema,
@@ -39,8 +40,11 @@ export function createPostgresSink(options: PostgresSinkOptions): ProjectionSink
   const { pool, version } = options;
   const ns = options.namespace ?? READ_MODEL_SCHEMA;
   const ledger = options.ledgerEventsTable ?? 'public.ledger_events';
-  const into = (schema: (client: Queryable) => Promise<string>, tables: 'all' | 'history' = 'all') =>
-    rowWriter(options, ledger, schema, tables);
+  const into = (
+    schema: (client: Queryable) => Promise<string>,
+    tables: 'all' | 'history' = 'all',
+    history: 'inserted' | 'staged' = 'inserted',
+  ) => rowWriter(options, ledger, schema, tables, history);
   const write = into((client) => lockVersionSchema(client, version, ns));
 
   return {
@@ -73,7 +77,7 @@ export function createPostgresSink(options: PostgresSinkOptions): ProjectionSink
         tenants,
         ledgerEventsTable: ledger,
         sinkFor: (schema, tables) => {
-          const fixed = into(async () => schema, tables);
+          const fixed = into(async () => schema, tables, 'staged');
           return {
             appliedVersion: (tenantId, diagramId) => appliedIn(pool, schema, tenantId, diagramId),
             apply: (change) => fixed([change]),
@@ -85,12 +89,17 @@ export function createPostgresSink(options: PostgresSinkOptions): ProjectionSink
   };
 }
 
-/** Writes changes (all their rows, or the history rows only) in one transaction into the schema `schemaOf` names inside it. */
+/**
+ * Writes changes (all their rows, or the history rows only) in one transaction into the schema
+ * `schemaOf` names inside it. A build's history rows are `staged` (staged-history.ts), the live
+ * tables' `inserted` as they come.
+ */
 function rowWriter(
   options: PostgresSinkOptions,
   ledger: string,
   schemaOf: (client: Queryable) => Promise<string>,
   tables: 'all' | 'history',
+  history: 'inserted' | 'staged',
 ) {
   return async (changes: ProjectedChange[]) => {
     if (changes.length === 0) return;
@@ -99,7 +108,10 @@ function rowWriter(
     await options.roles.ensure(new Set(changes.map((c) => c.event.tenantId)));
     await inTransaction(options.pool, async (client) => {
       const schema = await schemaOf(client);
-      if (state) await writeChanges(client, schema, ledger, state, changes);
+      if (history === 'staged') {
+        if (state) await writeState(client, schema, ledger, state);
+        await stageHistory(client, schema, changes);
+      } else if (state) await writeChanges(client, schema, ledger, state, changes);
       else await writeHistory(client, schema, ledger, changes);
       crashPoint('postgres-projection:before-commit');
     });

@@ -1,0 +1,109 @@
+import { once } from 'node:events';
+import type { PoolClient } from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
+import type { ProjectedChange } from '@flowledger/projection';
+
+/**
+ * A rebuild's history (a version row per event) goes first into an unlogged, unindexed table of
+ * its build, by COPY, and reaches the version tables in one statement per reading round or at the
+ * switch (`moveStagedHistory`), where each row's lint count comes from the ledger by one join.
+ * Inserted batch by batch with a lookup into the ledger per row, the 20,000 rows of a 4 KB
+ * benchmark tenant cost Postgres ~0.8 s, and a tenant build then copied them once more.
+ * Nothing reads the staging table but the move: unlogged is enough, as a build that dies (or a
+ * Postgres that crashes, which empties unlogged tables) is dropped and begun anew.
+ */
+export const STAGED_HISTORY = 'versions_staged';
+
+/** The event's fields a version row keeps, in the staging table's column order. */
+const STAGED_COLUMNS = [
+  'tenant_id',
+  'diagram_id',
+  'version',
+  'event_type',
+  'transaction_id',
+  'actor_id',
+  'actor_kind',
+  'run_id',
+  'occurred_at',
+  'operation_count',
+  'result_hash',
+] as const;
+
+export function stagedHistoryDdl(s: string): string {
+  return `
+CREATE UNLOGGED TABLE IF NOT EXISTS ${s}.${STAGED_HISTORY} (
+  tenant_id       text        NOT NULL,
+  diagram_id      text        NOT NULL,
+  version         bigint      NOT NULL,
+  event_type      text        NOT NULL,
+  transaction_id  text        NOT NULL,
+  actor_id        text        NOT NULL,
+  actor_kind      text        NOT NULL,
+  run_id          text,
+  occurred_at     timestamptz NOT NULL,
+  operation_count integer     NOT NULL,
+  result_hash     text        NOT NULL
+);`;
+}
+
+/** The changes' version rows, appended to schema `s`'s staging table (the caller's transaction). */
+export async function stageHistory(client: PoolClient, s: string, changes: ProjectedChange[]): Promise<void> {
+  if (changes.length === 0) return;
+  const copy = client.query(copyFrom(`COPY ${s}.${STAGED_HISTORY} (${STAGED_COLUMNS.join(', ')}) FROM STDIN`));
+  const done = once(copy, 'finish');
+  copy.end(copyText(changes));
+  await done;
+}
+
+/** COPY's text format: a line per row, tab-separated, `\N` for null, backslash escapes. */
+export function copyText(changes: ProjectedChange[]): string {
+  let text = '';
+  for (const { event: e } of changes) {
+    text +=
+      `${field(e.tenantId)}\t${field(e.diagramId)}\t${e.version}\t${field(e.eventType)}\t` +
+      `${field(e.transactionId)}\t${field(e.actorId)}\t${field(e.actorKind)}\t${field(e.runId)}\t` +
+      `${e.occurredAt.toISOString()}\t${e.operations.length}\t${field(e.resultHash)}\n`;
+  }
+  return text;
+}
+
+const SPECIAL = /[\\\t\n\r]/;
+const SPECIALS = /[\\\t\n\r]/g;
+const ESCAPED: Record<string, string> = { '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' };
+
+function field(value: string | null | undefined): string {
+  if (value === null || value === undefined) return '\\N';
+  return SPECIAL.test(value) ? value.replace(SPECIALS, (c) => ESCAPED[c]!) : value;
+}
+
+/**
+ * Moves the rows staged in schema `from` into the version table of schema `into` (which holds
+ * none of them: a fresh generation, or serving tables whose rows of these tenants were just
+ * deleted), each with its lint count from the ledger table `ledger`, and counts them into
+ * `into`'s actor activity; the staging table is left empty. `tenants` narrows the ledger's rows
+ * joined (a tenant rebuild): the planner then reads only theirs.
+ */
+export async function moveStagedHistory(
+  client: PoolClient,
+  from: string,
+  into: string,
+  ledger: string,
+  tenants?: string[],
+): Promise<void> {
+  const staged = `${from}.${STAGED_HISTORY}`;
+  const onlyTheirs = tenants ? 'AND l.tenant_id = ANY($1)' : '';
+  await client.query(
+    `INSERT INTO ${into}.versions (${STAGED_COLUMNS.join(', ')}, lint_warning_count)
+     SELECT ${STAGED_COLUMNS.map((c) => `s.${c}`).join(', ')}, COALESCE(l.lint_warning_count, 0)
+     FROM ${staged} s LEFT JOIN ${ledger} l
+       ON l.tenant_id = s.tenant_id AND l.diagram_id = s.diagram_id AND l.version = s.version ${onlyTheirs}`,
+    tenants ? [tenants] : [],
+  );
+  await client.query(
+    `INSERT INTO ${into}.actor_activity AS a (tenant_id, actor_id, day, diagram_id, edits)
+     SELECT tenant_id, actor_id, (occurred_at AT TIME ZONE 'UTC')::date, diagram_id, count(*)
+     FROM ${staged} GROUP BY 1, 2, 3, 4
+     ON CONFLICT (tenant_id, actor_id, day, diagram_id) DO UPDATE SET edits = a.edits + excluded.edits`,
+  );
+  await client.query(`TRUNCATE ${staged}`);
+}
