@@ -8,7 +8,7 @@ import { readPostgresContent } from '../../projectors/src/postgres/read-model-co
 import { tenantBuildSchema } from '../../projectors/src/postgres/read-model-schema.js';
 import { STAGED_HISTORY } from '../../projectors/src/postgres/staged-history.js';
 import { devToken } from '../support/modeling-client.js';
-import { flow, shape, task } from '../support/proposal-operations.js';
+import { flow, rename, shape, task } from '../support/proposal-operations.js';
 import { QueryClient } from '../support/query-client.js';
 import { uniqueTenant } from '../support/test-tenant.js';
 import { LiveReadModels } from '../readmodels/support/live-read-models.js';
@@ -94,6 +94,7 @@ describe('rebuilding a tenant of the live read models', () => {
   }, 120_000);
 
   it('repairs every wrong Postgres row of the tenant — changed, missing or extra, in each table — and keeps the rest', async () => {
+    await propose([rename(id.o!, 'orphan, renamed')]); // a version row of its own for each corruption below
     const schema = await live.postgresSchema();
     const content = () => readPostgresContent(live.pool, schema, tenant, diagramId);
     const findings = async () => {
@@ -110,6 +111,10 @@ describe('rebuilding a tenant of the live read models', () => {
     for (const corruption of [
       `UPDATE ${schema}.versions SET actor_id = 'mallory' WHERE ${scope} AND version = 2`,
       `UPDATE ${schema}.versions SET lint_warning_count = lint_warning_count + 7 WHERE ${scope} AND version = 3`,
+      `UPDATE ${schema}.versions SET run_id = CASE WHEN run_id IS NULL THEN 'forged' END WHERE ${scope} AND version = 4`,
+      `DELETE FROM ${schema}.versions WHERE ${scope} AND version = 1`,
+      `INSERT INTO ${schema}.versions SELECT tenant_id, diagram_id, 999, event_type, transaction_id, actor_id, actor_kind,
+         run_id, occurred_at, operation_count, result_hash, lint_warning_count FROM ${schema}.versions WHERE ${scope} AND version = 2`,
       `UPDATE ${schema}.diagrams SET lint_warnings = '[{"rule":"forged"}]' WHERE ${scope}`,
       `UPDATE ${schema}.elements SET name = 'wrong' WHERE ${scope} AND element_type = 'bpmn:StartEvent'`,
       `INSERT INTO ${schema}.elements (tenant_id, diagram_id, element_id, element_type, name, parent_id)

@@ -1,8 +1,8 @@
 import type { Pool, PoolClient } from 'pg';
 import type { ProjectedChange, ProjectionBuild, ProjectionSink } from '@flowledger/projection';
-import { TABLES, versionDdl } from './read-model-ddl.js';
+import { STATE_TABLES, versionDdl } from './read-model-ddl.js';
 import { pointViews, tenantBuildSchema, versionSchema } from './read-model-schema.js';
-import { moveStagedHistory, STAGED_HISTORY, stagedHistoryDdl } from './staged-history.js';
+import { moveStagedHistory, replaceWithStagedHistory, STAGED_HISTORY, stagedHistoryDdl } from './staged-history.js';
 import { createStateCollector } from './tenant-state.js';
 
 export interface PostgresBuildOptions {
@@ -28,9 +28,10 @@ export interface PostgresBuildOptions {
  * records it in `projection_versions` and, when the version is active, re-points the views in
  * the same transaction, then drops the old schema. Some tenants: a build schema holding only
  * their staged history, their diagrams' state held until the switch (`createStateCollector`); the
- * switch replaces their rows in the serving tables in one transaction, then drops the build.
- * Either way readers see the old rows or the new ones, never none. `freeze` locks the version's row FOR
- * UPDATE: the live writer's FOR SHARE waits, and after the switch it reads the new schema name.
+ * switch replaces their rows in the serving tables in one transaction (history rows only where
+ * they differ), then drops the build. Either way readers see the old rows or the new ones, never
+ * none. `freeze` locks the version's row FOR UPDATE: the live writer's FOR SHARE waits, and after
+ * the switch it reads the new schema name.
  * One rebuild per version at a time (a session advisory lock, held until the end).
  */
 export async function beginPostgresBuild(o: PostgresBuildOptions): Promise<ProjectionBuild> {
@@ -83,9 +84,11 @@ export async function beginPostgresBuild(o: PostgresBuildOptions): Promise<Proje
         [version],
       );
       const serving = rows[0]!.schema_name;
-      if (diagrams) {
-        for (const t of TABLES) await holder.query(`DELETE FROM ${serving}.${t} WHERE tenant_id = ANY($1)`, [tenants]);
-        await moveStagedHistory(holder, target, serving, o.ledgerEventsTable, tenants);
+      if (diagrams && tenants) {
+        for (const t of STATE_TABLES) {
+          await holder.query(`DELETE FROM ${serving}.${t} WHERE tenant_id = ANY($1)`, [tenants]);
+        }
+        await replaceWithStagedHistory(holder, target, serving, o.ledgerEventsTable, tenants);
         await diagrams.writeInto(holder, serving, o.ledgerEventsTable);
       } else {
         await moveStagedHistory(holder, target, target, o.ledgerEventsTable);

@@ -13,8 +13,8 @@ export const TENANT_READER_ROLE = 'flowledger_tenant_reader';
 
 /** The tables each projection version has; views over them carry the same names in the namespace. */
 export const TABLES = ['diagrams', 'elements', 'flows', 'versions', 'actor_activity'] as const;
-/** The tables of the history: a row per version (and the activity counted from them), never changed once written. */
-export const HISTORY_TABLES = ['versions', 'actor_activity'] as const;
+/** The tables of the diagrams' state: their rows follow each diagram's latest version. */
+export const STATE_TABLES = ['diagrams', 'elements', 'flows'] as const;
 
 /** The tenant a login role reads as; RLS policies compare every row's tenant_id with it. */
 const CURRENT_TENANT = `(SELECT tenant_id FROM ${READ_MODEL_SCHEMA}.tenant_roles WHERE role_name = current_user)`;

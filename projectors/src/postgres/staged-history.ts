@@ -77,33 +77,76 @@ function field(value: string | null | undefined): string {
 }
 
 /**
- * Moves the rows staged in schema `from` into the version table of schema `into` (which holds
- * none of them: a fresh generation, or serving tables whose rows of these tenants were just
- * deleted), each with its lint count from the ledger table `ledger`, and counts them into
- * `into`'s actor activity; the staging table is left empty. `tenants` narrows the ledger's rows
- * joined (a tenant rebuild): the planner then reads only theirs.
+ * Moves the rows staged in schema `from` into the version table of schema `into`, which holds
+ * none of them (a fresh generation), each with its lint count from the ledger table `ledger`, and
+ * counts them into `into`'s actor activity; the staging table is left empty.
  */
-export async function moveStagedHistory(
+export async function moveStagedHistory(client: PoolClient, from: string, into: string, ledger: string): Promise<void> {
+  await client.query(
+    `INSERT INTO ${into}.versions (${VERSION_COLUMNS}) SELECT ${VERSION_COLUMNS} FROM (${rebuiltRows(from, ledger)}) r`,
+  );
+  await client.query(
+    `INSERT INTO ${into}.actor_activity AS a (tenant_id, actor_id, day, diagram_id, edits)
+     ${activityOf(from)}
+     ON CONFLICT (tenant_id, actor_id, day, diagram_id) DO UPDATE SET edits = a.edits + excluded.edits`,
+  );
+  await client.query(`TRUNCATE ${from}.${STAGED_HISTORY}`);
+}
+
+/**
+ * Makes the history of `tenants` in schema `into` (serving tables) what schema `from` staged (a
+ * tenant rebuild, in the switch's transaction). Only rows that differ are written: a version row
+ * unlike its rebuilt one (or not rebuilt at all) is deleted, a rebuilt one not there inserted — a
+ * healthy tenant costs two reads, not the delete and re-insert of every row (~0.3 s of a 20,000-
+ * event tenant's switch, while the live writer waits). The activity, a row per actor, day and
+ * diagram, is counted again.
+ */
+export async function replaceWithStagedHistory(
   client: PoolClient,
   from: string,
   into: string,
   ledger: string,
-  tenants?: string[],
+  tenants: string[],
 ): Promise<void> {
-  const staged = `${from}.${STAGED_HISTORY}`;
-  const onlyTheirs = tenants ? 'AND l.tenant_id = ANY($1)' : '';
+  const rebuilt = rebuiltRows(from, ledger, '$1');
+  const same = (a: string, b: string) =>
+    `${a}.tenant_id = ${b}.tenant_id AND ${a}.diagram_id = ${b}.diagram_id AND ${a}.version = ${b}.version`;
+  const compared = VERSION_COLUMN_LIST.slice(3);
   await client.query(
-    `INSERT INTO ${into}.versions (${STAGED_COLUMNS.join(', ')}, lint_warning_count)
-     SELECT ${STAGED_COLUMNS.map((c) => `s.${c}`).join(', ')}, COALESCE(l.lint_warning_count, 0)
-     FROM ${staged} s LEFT JOIN ${ledger} l
-       ON l.tenant_id = s.tenant_id AND l.diagram_id = s.diagram_id AND l.version = s.version ${onlyTheirs}`,
-    tenants ? [tenants] : [],
+    `DELETE FROM ${into}.versions v WHERE v.tenant_id = ANY($1) AND NOT EXISTS (
+       SELECT 1 FROM (${rebuilt}) r WHERE ${same('r', 'v')}
+         AND (${compared.map((c) => `r.${c}`).join(', ')}) IS NOT DISTINCT FROM (${compared.map((c) => `v.${c}`).join(', ')}))`,
+    [tenants],
   );
   await client.query(
-    `INSERT INTO ${into}.actor_activity AS a (tenant_id, actor_id, day, diagram_id, edits)
-     SELECT tenant_id, actor_id, (occurred_at AT TIME ZONE 'UTC')::date, diagram_id, count(*)
-     FROM ${staged} GROUP BY 1, 2, 3, 4
-     ON CONFLICT (tenant_id, actor_id, day, diagram_id) DO UPDATE SET edits = a.edits + excluded.edits`,
+    `INSERT INTO ${into}.versions (${VERSION_COLUMNS})
+     SELECT ${VERSION_COLUMNS} FROM (${rebuilt}) r
+     WHERE NOT EXISTS (SELECT 1 FROM ${into}.versions v WHERE ${same('v', 'r')})`,
+    [tenants],
   );
-  await client.query(`TRUNCATE ${staged}`);
+  await client.query(`DELETE FROM ${into}.actor_activity WHERE tenant_id = ANY($1)`, [tenants]);
+  await client.query(
+    `INSERT INTO ${into}.actor_activity (tenant_id, actor_id, day, diagram_id, edits) ${activityOf(from)}`,
+  );
+}
+
+const VERSION_COLUMN_LIST = [...STAGED_COLUMNS, 'lint_warning_count'];
+const VERSION_COLUMNS = VERSION_COLUMN_LIST.join(', ');
+
+/**
+ * The staged rows as version rows: each with its lint count from the ledger. `tenants`, a
+ * parameter holding the tenants staged, narrows the ledger's rows joined: the planner then reads
+ * only theirs.
+ */
+function rebuiltRows(from: string, ledger: string, tenants?: string): string {
+  return `SELECT ${STAGED_COLUMNS.map((c) => `s.${c}`).join(', ')}, COALESCE(l.lint_warning_count, 0) AS lint_warning_count
+     FROM ${from}.${STAGED_HISTORY} s LEFT JOIN ${ledger} l
+       ON l.tenant_id = s.tenant_id AND l.diagram_id = s.diagram_id AND l.version = s.version
+       ${tenants ? `AND l.tenant_id = ANY(${tenants})` : ''}`;
+}
+
+/** The actor activity the staged rows count. */
+function activityOf(from: string): string {
+  return `SELECT tenant_id, actor_id, (occurred_at AT TIME ZONE 'UTC')::date, diagram_id, count(*)
+     FROM ${from}.${STAGED_HISTORY} GROUP BY 1, 2, 3, 4`;
 }

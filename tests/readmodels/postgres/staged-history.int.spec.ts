@@ -4,6 +4,7 @@ import type { ProjectedChange } from '@flowledger/projection';
 import { versionDdl } from '../../../projectors/src/postgres/read-model-ddl.js';
 import {
   moveStagedHistory,
+  replaceWithStagedHistory,
   STAGED_HISTORY,
   stagedHistoryDdl,
   stageHistory,
@@ -127,6 +128,49 @@ describe('staged history', () => {
       await expect(moveStagedHistory(client, schema, schema, `${schema}.ledger`)).rejects.toThrow(/duplicate key/);
     } finally {
       client.release();
+    }
+  });
+
+  it("replaces a tenant's history with the staged one, writing only the rows that differ", async () => {
+    const into = `${schema}_serving`;
+    await pool.query(versionDdl(into));
+    const client = await pool.connect();
+    const rowsOf = async (tenant: string) =>
+      (
+        await client.query(
+          `SELECT version::int, actor_id, run_id, lint_warning_count, xmin::text AS xmin FROM ${into}.versions
+           WHERE tenant_id = $1 ORDER BY version`,
+          [tenant],
+        )
+      ).rows;
+    try {
+      await client.query(`TRUNCATE ${schema}.${STAGED_HISTORY}`); // what the refused move above left
+      const serving = [1, 2, 9].map((v) => event(v, { tenantId: 'beta', runId: v === 2 ? 'old' : null }));
+      await stageHistory(client, schema, changes([...serving, event(1, { tenantId: 'gamma' })]));
+      await moveStagedHistory(client, schema, into, `${schema}.ledger`);
+      const before = { beta: await rowsOf('beta'), gamma: await rowsOf('gamma') };
+
+      // Rebuilt: v1 as it serves, v2 without its run id, v3 missing from what serves, v9 gone.
+      await stageHistory(client, schema, changes([1, 2, 3].map((v) => event(v, { tenantId: 'beta' }))));
+      await client.query('BEGIN');
+      await replaceWithStagedHistory(client, schema, into, `${schema}.ledger`, ['beta']);
+      await client.query('COMMIT');
+
+      const after = await rowsOf('beta');
+      expect(after.map(({ xmin: _, ...row }) => row)).toEqual(
+        [1, 2, 3].map((version) => ({ version, actor_id: 'alice', run_id: null, lint_warning_count: 0 })),
+      );
+      expect(after[0]!.xmin).toBe(before.beta[0]!.xmin); // v1 was left alone
+      expect(after[1]!.xmin).not.toBe(before.beta[1]!.xmin);
+      expect(await rowsOf('gamma')).toEqual(before.gamma);
+      const activity = await client.query(`SELECT tenant_id, edits FROM ${into}.actor_activity ORDER BY tenant_id`);
+      expect(activity.rows).toEqual([
+        { tenant_id: 'beta', edits: 3 },
+        { tenant_id: 'gamma', edits: 1 },
+      ]);
+    } finally {
+      client.release();
+      await pool.query(`DROP SCHEMA IF EXISTS ${into} CASCADE`);
     }
   });
 });
