@@ -48,8 +48,11 @@ describe('positions of produced records and the partition reader, against the re
         positions.flatMap((p, i) => (p.partition === partition ? [records[i]!.value.toString()] : [])),
       );
       expect(read[0]!.headers.n).toBeDefined();
-      // a sub-range starting mid-way
+      // a sub-range starting mid-way; values only, of one starting and ending inside the records sent together
       expect((await reader.read(topic, partition, start + 1n, end)).length).toBe(read.length - 1);
+      expect(await reader.readValues(topic, partition, start + 1n, end - 1n)).toEqual(
+        read.slice(1, -1).map((r) => r.value),
+      );
     }
     await reader.close();
   });
@@ -73,6 +76,7 @@ describe('positions of produced records and the partition reader, against the re
       Array.from({ length: big.length + small.length }, (_, i) => start + BigInt(i)),
     );
     expect(read.map((r) => r.value)).toEqual([...big, ...small]);
+    expect(await reader.readValues(bigTopic, 0, start + 1n, end - 1n)).toEqual([big[1], ...small.slice(0, -1)]);
     await reader.close();
   });
 });

@@ -1,4 +1,4 @@
-import { Consumer } from '@platformatic/kafka';
+import { Consumer, type KafkaRecord, type RecordsBatch } from '@platformatic/kafka';
 import { type KafkaConnection, validateConnection } from './kafka-connection.js';
 import type { IncomingRecord } from './kafka-consumer.js';
 
@@ -14,6 +14,11 @@ export interface KafkaPartitionReader {
   offsets(topic: string, partition: number): Promise<PartitionOffsets>;
   /** The records at offsets `from` (inclusive) to `to` (exclusive), in offset order. */
   read(topic: string, partition: number, from: bigint, to: bigint): Promise<IncomingRecord[]>;
+  /**
+   * Only the values of those records: for a reader of many records that needs nothing else (a
+   * rebuild), spared a key, a headers object and an offset made for each.
+   */
+  readValues(topic: string, partition: number, from: bigint, to: bigint): Promise<Buffer[]>;
   close(): Promise<void>;
 }
 
@@ -28,6 +33,7 @@ const EARLIEST = -2n;
  */
 const FETCH_MAX_BYTES = 256 * 1024;
 const IS_CONTROL_BATCH = 1 << 5;
+const EMPTY = Buffer.alloc(0);
 
 /**
  * Reads a known range of one partition directly, outside any consumer group: for recovery
@@ -53,6 +59,67 @@ export function createKafkaPartitionReader(connection: KafkaConnection): KafkaPa
     return offset;
   };
 
+  /** Each record of the range made into a `T`, in offset order. */
+  const collect = async <T>(
+    topic: string,
+    partition: number,
+    from: bigint,
+    to: bigint,
+    make: (batch: RecordsBatch, record: KafkaRecord) => T,
+  ): Promise<T[]> => {
+    const out: T[] = [];
+    let next = from;
+    while (next < to) {
+      const metadata = await client.metadata({ topics: [topic] });
+      const t = metadata.topics.get(topic);
+      const leader = t?.partitions[partition]?.leader;
+      if (!t || leader === undefined) throw new Error(`kafka: no leader known for ${topic}/${partition}`);
+      const response = await client.fetch({
+        node: leader,
+        topics: [
+          {
+            topicId: t.id,
+            partitions: [
+              {
+                partition,
+                fetchOffset: next,
+                partitionMaxBytes: FETCH_MAX_BYTES,
+                currentLeaderEpoch: -1,
+                lastFetchedEpoch: -1,
+              },
+            ],
+          },
+        ],
+        maxWaitTime: 100,
+        minBytes: 1,
+        maxBytes: FETCH_MAX_BYTES,
+      });
+      const before = next;
+      for (const p of response.responses.flatMap((r) => r.partitions)) {
+        if (p.errorCode !== 0)
+          throw new Error(`kafka: fetch of ${topic}/${partition} failed with error ${p.errorCode}`);
+        for (const batch of p.records ?? []) {
+          const end = batch.firstOffset + BigInt(batch.lastOffsetDelta) + 1n;
+          if (batch.attributes & IS_CONTROL_BATCH) {
+            next = end;
+            continue;
+          }
+          // A batch may start before the requested offset, or end after the range: its records
+          // outside are skipped, compared by their delta (a number, not an offset made per record).
+          const first = Number(next - batch.firstOffset);
+          const last = to < end ? Number(to - batch.firstOffset) : Infinity;
+          for (const r of batch.records) {
+            if (r.offsetDelta >= first && r.offsetDelta < last) out.push(make(batch, r));
+          }
+          next = maxBigInt(next, end);
+        }
+      }
+      if (next === before)
+        throw new Error(`kafka: ${topic}/${partition} returned nothing at offset ${next} below ${to}`);
+    }
+    return out;
+  };
+
   return {
     async partitionCount(topic) {
       const metadata = await client.metadata({ topics: [topic], forceUpdate: true });
@@ -63,64 +130,16 @@ export function createKafkaPartitionReader(connection: KafkaConnection): KafkaPa
     async offsets(topic, partition) {
       return { start: await offsetAt(topic, partition, EARLIEST), end: await offsetAt(topic, partition, LATEST) };
     },
-    async read(topic, partition, from, to) {
-      const out: IncomingRecord[] = [];
-      let next = from;
-      while (next < to) {
-        const metadata = await client.metadata({ topics: [topic] });
-        const t = metadata.topics.get(topic);
-        const leader = t?.partitions[partition]?.leader;
-        if (!t || leader === undefined) throw new Error(`kafka: no leader known for ${topic}/${partition}`);
-        const response = await client.fetch({
-          node: leader,
-          topics: [
-            {
-              topicId: t.id,
-              partitions: [
-                {
-                  partition,
-                  fetchOffset: next,
-                  partitionMaxBytes: FETCH_MAX_BYTES,
-                  currentLeaderEpoch: -1,
-                  lastFetchedEpoch: -1,
-                },
-              ],
-            },
-          ],
-          maxWaitTime: 100,
-          minBytes: 1,
-          maxBytes: FETCH_MAX_BYTES,
-        });
-        const before = next;
-        for (const p of response.responses.flatMap((r) => r.partitions)) {
-          if (p.errorCode !== 0)
-            throw new Error(`kafka: fetch of ${topic}/${partition} failed with error ${p.errorCode}`);
-          for (const batch of p.records ?? []) {
-            if (batch.attributes & IS_CONTROL_BATCH) {
-              next = batch.firstOffset + BigInt(batch.lastOffsetDelta) + 1n;
-              continue;
-            }
-            for (const r of batch.records) {
-              const offset = batch.firstOffset + BigInt(r.offsetDelta);
-              // A batch may start before the requested offset; skip what is outside the range.
-              if (offset < next || offset >= to) continue;
-              out.push({
-                topic,
-                partition,
-                offset,
-                key: r.key?.toString() ?? '',
-                value: r.value ?? Buffer.alloc(0),
-                headers: Object.fromEntries(r.headers.map(([k, v]) => [k?.toString() ?? '', v?.toString() ?? ''])),
-              });
-            }
-            next = maxBigInt(next, batch.firstOffset + BigInt(batch.lastOffsetDelta) + 1n);
-          }
-        }
-        if (next === before)
-          throw new Error(`kafka: ${topic}/${partition} returned nothing at offset ${next} below ${to}`);
-      }
-      return out;
-    },
+    read: (topic, partition, from, to) =>
+      collect(topic, partition, from, to, (batch, r) => ({
+        topic,
+        partition,
+        offset: batch.firstOffset + BigInt(r.offsetDelta),
+        key: r.key?.toString() ?? '',
+        value: r.value ?? EMPTY,
+        headers: Object.fromEntries(r.headers.map(([k, v]) => [k?.toString() ?? '', v?.toString() ?? ''])),
+      })),
+    readValues: (topic, partition, from, to) => collect(topic, partition, from, to, (_, r) => r.value ?? EMPTY),
     close: () => client.close(),
   };
 }

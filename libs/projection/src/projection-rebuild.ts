@@ -108,9 +108,9 @@ export async function rebuildProjections(options: RebuildOptions): Promise<Rebui
 
     const read = async (ranges: PartitionRange[]) => {
       total += recordsIn(ranges);
-      for await (const { topic, records: chunk } of readAhead(reader, ranges, READ_CHUNK)) {
+      for await (const { topic, values: chunk } of readAhead(reader, ranges, READ_CHUNK)) {
         const events: DiagramEvent[] = [];
-        for (const record of chunk) events.push(await codec.decode(record.value));
+        for (const value of chunk) events.push(await codec.decode(value));
         for (const p of projections) await p.prepare?.(events);
         for (let i = 0; i < events.length; i += PREFETCH_EVENTS) {
           const slice = events.slice(i, i + PREFETCH_EVENTS);

@@ -1,4 +1,4 @@
-import type { IncomingRecord, KafkaAdmin, KafkaPartitionReader } from '@flowledger/kafka';
+import type { KafkaAdmin, KafkaPartitionReader } from '@flowledger/kafka';
 import { tenantTopics } from './tenant-topics.js';
 
 /** Records `start` (inclusive) to `end` (exclusive) of one partition. */
@@ -46,14 +46,15 @@ export function recordsIn(ranges: PartitionRange[]): number {
   return ranges.reduce((n, r) => n + Number(r.end - r.start), 0);
 }
 
-/** One read of a range: its topic and the records. */
+/** One read of a range: its topic, the offset it starts at, and the records' values. */
 export interface RangeChunk {
   topic: string;
-  records: IncomingRecord[];
+  from: bigint;
+  values: Buffer[];
 }
 
 /**
- * The records of `ranges`, in order, `chunk` records at a time. The next chunk is fetched while
+ * The records' values of `ranges`, in order, `chunk` records at a time. The next chunk is fetched while
  * the caller works on the current one, so the broker's and the network's time overlaps the
  * caller's (at most two chunks are held). A fetch that fails is thrown where its chunk is due.
  */
@@ -70,14 +71,14 @@ export async function* readAhead(
   }
   const fetch = (i: number) => {
     const s = steps[i]!;
-    const records = reader.read(s.topic, s.partition, s.from, s.to);
-    records.catch(() => undefined); // awaited below; unhandled only if the caller stops early
-    return records;
+    const values = reader.readValues(s.topic, s.partition, s.from, s.to);
+    values.catch(() => undefined); // awaited below; unhandled only if the caller stops early
+    return values;
   };
   let next = steps.length > 0 ? fetch(0) : undefined;
   for (let i = 0; i < steps.length; i++) {
-    const records = await next!;
+    const values = await next!;
     next = i + 1 < steps.length ? fetch(i + 1) : undefined;
-    yield { topic: steps[i]!.topic, records };
+    yield { topic: steps[i]!.topic, from: steps[i]!.from, values };
   }
 }
