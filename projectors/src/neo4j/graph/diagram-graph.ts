@@ -200,12 +200,14 @@ function kindOf(element: Element): Kind {
   return kind;
 }
 
-const subtypes = new Map<string, boolean>();
+/** Element type → asked type → whether it is one: moddle's `$instanceOf` walks the meta-model each time. */
+const subtypes = new Map<string, Map<string, boolean>>();
 
 function isA(element: Element, type: string): boolean {
-  const key = `${element.$type}<${type}`;
-  let answer = subtypes.get(key);
-  if (answer === undefined) subtypes.set(key, (answer = element.$instanceOf(type)));
+  let ofType = subtypes.get(element.$type);
+  if (!ofType) subtypes.set(element.$type, (ofType = new Map()));
+  let answer = ofType.get(type);
+  if (answer === undefined) ofType.set(type, (answer = element.$instanceOf(type)));
   return answer;
 }
 

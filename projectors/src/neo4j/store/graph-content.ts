@@ -44,18 +44,22 @@ export async function readGraphContents(
   const params = { tenantId, diagramIds };
   const scope = (alias: string, label: string) =>
     `UNWIND $diagramIds AS diagramId\nMATCH (${alias}:${label} {tenant_id: $tenantId, diagram_id: diagramId})`;
-  const diagrams = await read(`${scope('d', labels.diagram)}\nRETURN diagramId, d.applied_version AS v`, params);
-  const nodes = await read(
-    `${scope('n', labels.element)}\nRETURN diagramId, n.element_id AS id, labels(n) AS labels, properties(n) AS properties`,
-    params,
-  );
-  // Every relationship leaving the diagram's nodes, wherever it leads: one into another diagram is a difference too.
-  const edges = await read(
-    `${scope('a', labels.element)}-[r]->(b)
+  // Asked at once: through `executeQuery` each statement has a session of its own, and a
+  // transaction queues them (the server answers while the driver decodes the answer before).
+  const [diagrams, nodes, edges] = await Promise.all([
+    read(`${scope('d', labels.diagram)}\nRETURN diagramId, d.applied_version AS v`, params),
+    read(
+      `${scope('n', labels.element)}\nRETURN diagramId, n.element_id AS id, labels(n) AS labels, properties(n) AS properties`,
+      params,
+    ),
+    // Every relationship leaving the diagram's nodes, wherever it leads: one into another diagram is a difference too.
+    read(
+      `${scope('a', labels.element)}-[r]->(b)
 RETURN diagramId, type(r) AS kind, a.element_id AS from, b.element_id AS to, b.tenant_id AS toTenant,
        b.diagram_id AS toDiagram, r.element_id AS elementId, r.name AS name`,
-    params,
-  );
+      params,
+    ),
+  ]);
   const contents = new Map<string, StoredGraphContent>();
   for (const id of diagramIds) {
     contents.set(id, { appliedVersion: 0, nodes: new Map(), edges: new Map(), rows: { nodes: 0, edges: 0 } });

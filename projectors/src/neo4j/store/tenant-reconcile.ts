@@ -1,7 +1,7 @@
-import type { Driver, ManagedTransaction } from 'neo4j-driver';
+import type { Driver } from 'neo4j-driver';
 import type { ProjectedChange, ProjectionSink } from '@flowledger/projection';
 import { diagramGraph } from '../graph/diagram-graph.js';
-import { readGraphContents } from './graph-content.js';
+import { readGraphContents, type GraphReader, type StoredGraphContent } from './graph-content.js';
 import type { GraphLabels } from './graph-labels.js';
 import { lockDiagramsStatement, writeStatements, type CypherStatement, type DiagramWrite } from './graph-writes.js';
 import { planReconcile, type BuiltDiagram, type ReconcileOutcome } from './reconcile-plan.js';
@@ -46,7 +46,9 @@ export function createGraphCollector() {
  * stored subgraph is read and only what differs is written (a damaged one is replaced, one the
  * rebuild lacks deleted), a bounded number of nodes per transaction. A healthy graph thus costs
  * reads only, and every diagram switches atomically; what serves is never blank. The caller
- * holds the live writer back (the build's freeze) meanwhile.
+ * holds the live writer back (the build's freeze) meanwhile, so nothing changes the tenant's
+ * graph between a read and the write it leads to: the next step's subgraphs are read while this
+ * step's are compared and written, and a step with nothing to write opens no transaction.
  */
 export async function reconcileTenant(
   driver: Driver,
@@ -62,15 +64,29 @@ export async function reconcileTenant(
     const id = String(r.get('diagramId'));
     sizes.set(id, (sizes.get(id) ?? 0) + Number(r.get('nodes')));
   }
-  const outcomes = new Map<string, ReconcileOutcome>();
-  for (const diagramIds of inSteps(
+  const steps = inSteps(
     [...sizes].sort(([a], [b]) => (a < b ? -1 : 1)),
     maxNodes,
-  )) {
+  );
+  const read: GraphReader = (text, params) => driver.executeQuery(text, params);
+  const readStep = (i: number) => {
+    const contents = readGraphContents(read, labels, tenantId, steps[i]!);
+    contents.catch(() => undefined); // awaited below; unhandled only if an earlier step fails
+    return contents;
+  };
+  const outcomes = new Map<string, ReconcileOutcome>();
+  let next = steps.length > 0 ? readStep(0) : undefined;
+  for (let i = 0; i < steps.length; i++) {
+    const contents = await next!;
+    next = i + 1 < steps.length ? readStep(i + 1) : undefined;
+    const plan = planStep(labels, tenantId, steps[i]!, built, contents);
+    for (const [id, outcome] of plan.outcomes) outcomes.set(id, outcome);
+    if (plan.statements.length === 0) continue;
     const session = driver.session();
     try {
-      const step = await session.executeWrite((tx) => reconcileStep(tx, labels, tenantId, diagramIds, built));
-      for (const [id, outcome] of step) outcomes.set(id, outcome);
+      await session.executeWrite(async (tx) => {
+        for (const s of plan.statements) await tx.run(s.text, s.params);
+      });
     } finally {
       await session.close();
     }
@@ -78,14 +94,14 @@ export async function reconcileTenant(
   return outcomes;
 }
 
-async function reconcileStep(
-  tx: ManagedTransaction,
+/** What one step writes: for each diagram, what differs between its rebuilt and its stored graph. */
+function planStep(
   labels: GraphLabels,
   tenantId: string,
   diagramIds: string[],
   built: Map<string, BuiltDiagram>,
-): Promise<Map<string, ReconcileOutcome>> {
-  const stored = await readGraphContents((text, params) => tx.run(text, params), labels, tenantId, diagramIds);
+  stored: Map<string, StoredGraphContent>,
+): { outcomes: Map<string, ReconcileOutcome>; statements: CypherStatement[] } {
   const outcomes = new Map<string, ReconcileOutcome>();
   const writes: DiagramWrite[] = [];
   const deleted: string[] = [];
@@ -100,8 +116,7 @@ async function reconcileStep(
   if (writes.length > 0) {
     statements.push(lockDiagramsStatement(labels, writes), ...writeStatements(labels, writes));
   }
-  for (const s of statements) await tx.run(s.text, s.params);
-  return outcomes;
+  return { outcomes, statements };
 }
 
 /** A tenant's diagrams with stored nodes (elements or the diagram node), and how many. */
