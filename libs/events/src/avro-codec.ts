@@ -22,6 +22,12 @@ export interface AvroCodec<T> {
   encode(value: T): Promise<Buffer>;
   /** Decodes with the writer's schema (any registered version) into the domain form. */
   decode(record: Buffer): Promise<T>;
+  /**
+   * `decode` for many records: each schema id is looked up once (awaited), then every record is
+   * decoded in one synchronous pass — a rebuild decodes tens of thousands, and a promise per
+   * record was a fifth of the decoding.
+   */
+  decodeAll(records: Buffer[]): Promise<T[]>;
 }
 
 export function createAvroCodec<T, A>(registryUrl: string, kind: AvroRecordKind<T, A>): AvroCodec<T> {
@@ -47,6 +53,48 @@ export function createAvroCodec<T, A>(registryUrl: string, kind: AvroRecordKind<
     return id;
   };
 
+  // The writer's schema of each id seen, as an avsc type (the registry client caches the lookups too).
+  const writers = new Map<number, Type>();
+  const writerOf = async (id: number): Promise<Type> => {
+    let type = writers.get(id);
+    if (!type) {
+      let schema: unknown;
+      try {
+        schema = await registry.getSchema(id);
+      } catch (err) {
+        throw classifyRegistryError(err, `schema id ${id}`);
+      }
+      if (typeof (schema as Partial<Type>).fromBuffer !== 'function') {
+        throw new EventError('UNDECODABLE_RECORD', `schema id ${id} is not an Avro schema`, false);
+      }
+      writers.set(id, (type = schema as Type));
+    }
+    return type;
+  };
+
+  const decodeAll = async (records: Buffer[]): Promise<T[]> => {
+    for (const bytes of records) {
+      if (bytes.length < 5 || bytes[0] !== 0) {
+        throw new EventError('UNDECODABLE_RECORD', 'not a Confluent wire-format record (magic byte 0)', false);
+      }
+      const id = bytes.readInt32BE(1);
+      if (!writers.has(id)) await writerOf(id);
+    }
+    return records.map((bytes) => {
+      const id = bytes.readInt32BE(1);
+      let record: A;
+      try {
+        record = writers.get(id)!.fromBuffer(bytes.subarray(5)) as A;
+      } catch (err) {
+        const message = err instanceof Error ? err.message : String(err);
+        throw new EventError('UNDECODABLE_RECORD', `${kind.name} with schema id ${id}: ${message}`, false, {
+          cause: err,
+        });
+      }
+      return kind.fromAvro(record);
+    });
+  };
+
   return {
     register,
     async encode(value) {
@@ -63,17 +111,9 @@ export function createAvroCodec<T, A>(registryUrl: string, kind: AvroRecordKind<
       }
     },
     async decode(bytes) {
-      if (bytes.length < 5 || bytes[0] !== 0) {
-        throw new EventError('UNDECODABLE_RECORD', 'not a Confluent wire-format record (magic byte 0)', false);
-      }
-      let record: A;
-      try {
-        record = (await registry.decode(bytes)) as A;
-      } catch (err) {
-        throw classifyRegistryError(err, `schema id ${bytes.readInt32BE(1)}`);
-      }
-      return kind.fromAvro(record);
+      return (await decodeAll([bytes]))[0]!;
     },
+    decodeAll,
   };
 }
 

@@ -1,4 +1,4 @@
-import { createEventCodec, type DiagramEvent } from '@flowledger/events';
+import { createEventCodec } from '@flowledger/events';
 import { createKafkaAdmin, createKafkaPartitionReader } from '@flowledger/kafka';
 import { createBatchReplay } from './batch-replay.js';
 import type { ProjectedChange, Projection, ProjectionBuild } from './projection.js';
@@ -109,8 +109,7 @@ export async function rebuildProjections(options: RebuildOptions): Promise<Rebui
     const read = async (ranges: PartitionRange[]) => {
       total += recordsIn(ranges);
       for await (const { topic, values: chunk } of readAhead(reader, ranges, READ_CHUNK)) {
-        const events: DiagramEvent[] = [];
-        for (const value of chunk) events.push(await codec.decode(value));
+        const events = await codec.decodeAll(chunk);
         for (const p of projections) await p.prepare?.(events);
         for (let i = 0; i < events.length; i += PREFETCH_EVENTS) {
           const slice = events.slice(i, i + PREFETCH_EVENTS);

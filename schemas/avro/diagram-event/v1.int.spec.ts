@@ -20,6 +20,25 @@ describe('diagram-event v1 in the schema registry', () => {
     expect((await expectConfluentRecord(bytes, subject)).result_hash).toBe(golden.result_hash);
   });
 
+  it('decodes many records at once as one by one, from a fresh codec, and names a damaged one', async () => {
+    const tenant = `t-${randomUUID().slice(0, 8)}`;
+    const events = [1, 2, 3].map((version) => ({ ...fromAvroRecord(golden), tenantId: tenant, version }));
+    const bytes = await Promise.all(events.map((e) => createEventCodec({ registryUrl }).encode(e)));
+
+    const reader = createEventCodec({ registryUrl }); // has seen no schema id yet
+    expect(await reader.decodeAll(bytes)).toEqual(events);
+    expect(await reader.decodeAll([])).toEqual([]);
+
+    const truncated = bytes[1]!.subarray(0, bytes[1]!.length - 8);
+    await expect(reader.decodeAll([bytes[0]!, truncated])).rejects.toMatchObject({
+      code: 'UNDECODABLE_RECORD',
+      retriable: false,
+    });
+    const unknownId = Buffer.from(bytes[0]!);
+    unknownId.writeInt32BE(2_000_000_000, 1);
+    await expect(reader.decode(unknownId)).rejects.toMatchObject({ code: 'UNDECODABLE_RECORD' });
+  });
+
   it('gives every process the same schema id when several register a new subject at once', async () => {
     const subject = diagramEventsSubject(`t-${randomUUID().slice(0, 8)}`);
     const codecs = Array.from({ length: 6 }, () => createEventCodec({ registryUrl }));
