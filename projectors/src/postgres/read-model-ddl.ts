@@ -57,6 +57,20 @@ GRANT SELECT ON ${rm}.tenant_roles TO ${TENANT_READER_ROLE};
 `;
 }
 
+/** The columns of a version row that come from its event: a rebuild stages them alone (staged-history.ts). */
+export const VERSION_EVENT_COLUMNS = `
+  tenant_id          text        NOT NULL,
+  diagram_id         text        NOT NULL,
+  version            bigint      NOT NULL,
+  event_type         text        NOT NULL,
+  transaction_id     text        NOT NULL,
+  actor_id           text        NOT NULL,
+  actor_kind         text        NOT NULL,
+  run_id             text,
+  occurred_at        timestamptz NOT NULL,
+  operation_count    integer     NOT NULL,
+  result_hash        text        NOT NULL`;
+
 /** The tables, views, RLS policies and grants of one projection version's schema (idempotent). */
 export function versionDdl(s: string): string {
   const policies = TABLES.map(
@@ -106,18 +120,7 @@ CREATE TABLE IF NOT EXISTS ${s}.flows (
   name       text,
   PRIMARY KEY (tenant_id, diagram_id, flow_id)
 );
-CREATE TABLE IF NOT EXISTS ${s}.versions (
-  tenant_id          text        NOT NULL,
-  diagram_id         text        NOT NULL,
-  version            bigint      NOT NULL,
-  event_type         text        NOT NULL,
-  transaction_id     text        NOT NULL,
-  actor_id           text        NOT NULL,
-  actor_kind         text        NOT NULL,
-  run_id             text,
-  occurred_at        timestamptz NOT NULL,
-  operation_count    integer     NOT NULL,
-  result_hash        text        NOT NULL,
+CREATE TABLE IF NOT EXISTS ${s}.versions (${VERSION_EVENT_COLUMNS},
   -- From the ledger: lint findings are kept with the version, not carried by the event.
   lint_warning_count integer     NOT NULL,
   PRIMARY KEY (tenant_id, diagram_id, version)

@@ -2,6 +2,7 @@ import { once } from 'node:events';
 import type { PoolClient } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import type { ProjectedChange } from '@flowledger/projection';
+import { VERSION_EVENT_COLUMNS } from './read-model-ddl.js';
 
 /**
  * A rebuild's history (a version row per event) goes first into an unlogged, unindexed table of
@@ -30,20 +31,7 @@ const STAGED_COLUMNS = [
 ] as const;
 
 export function stagedHistoryDdl(s: string): string {
-  return `
-CREATE UNLOGGED TABLE IF NOT EXISTS ${s}.${STAGED_HISTORY} (
-  tenant_id       text        NOT NULL,
-  diagram_id      text        NOT NULL,
-  version         bigint      NOT NULL,
-  event_type      text        NOT NULL,
-  transaction_id  text        NOT NULL,
-  actor_id        text        NOT NULL,
-  actor_kind      text        NOT NULL,
-  run_id          text,
-  occurred_at     timestamptz NOT NULL,
-  operation_count integer     NOT NULL,
-  result_hash     text        NOT NULL
-);`;
+  return `CREATE UNLOGGED TABLE IF NOT EXISTS ${s}.${STAGED_HISTORY} (${VERSION_EVENT_COLUMNS})`;
 }
 
 /** The changes' version rows, appended to schema `s`'s staging table (the caller's transaction). */
