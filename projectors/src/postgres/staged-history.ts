@@ -99,7 +99,7 @@ export async function replaceWithStagedHistory(
   const rebuilt = rebuiltRows(from, ledger, '$1');
   const same = (a: string, b: string) =>
     `${a}.tenant_id = ${b}.tenant_id AND ${a}.diagram_id = ${b}.diagram_id AND ${a}.version = ${b}.version`;
-  const compared = VERSION_COLUMN_LIST.slice(3);
+  const compared = VERSION_COLUMN_LIST.slice(3); // every column but the key (tenant, diagram, version)
   await client.query(
     `DELETE FROM ${into}.versions v WHERE v.tenant_id = ANY($1) AND NOT EXISTS (
        SELECT 1 FROM (${rebuilt}) r WHERE ${same('r', 'v')}
