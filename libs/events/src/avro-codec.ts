@@ -55,21 +55,17 @@ export function createAvroCodec<T, A>(registryUrl: string, kind: AvroRecordKind<
 
   // The writer's schema of each id seen, as an avsc type (the registry client caches the lookups too).
   const writers = new Map<number, Type>();
-  const writerOf = async (id: number): Promise<Type> => {
-    let type = writers.get(id);
-    if (!type) {
-      let schema: unknown;
-      try {
-        schema = await registry.getSchema(id);
-      } catch (err) {
-        throw classifyRegistryError(err, `schema id ${id}`);
-      }
-      if (typeof (schema as Partial<Type>).fromBuffer !== 'function') {
-        throw new EventError('UNDECODABLE_RECORD', `schema id ${id} is not an Avro schema`, false);
-      }
-      writers.set(id, (type = schema as Type));
+  const lookUpWriter = async (id: number): Promise<Type> => {
+    let schema: unknown;
+    try {
+      schema = await registry.getSchema(id);
+    } catch (err) {
+      throw classifyRegistryError(err, `schema id ${id}`);
     }
-    return type;
+    if (typeof (schema as Partial<Type>).fromBuffer !== 'function') {
+      throw new EventError('UNDECODABLE_RECORD', `schema id ${id} is not an Avro schema`, false);
+    }
+    return schema as Type;
   };
 
   const decodeAll = async (records: Buffer[]): Promise<T[]> => {
@@ -78,7 +74,7 @@ export function createAvroCodec<T, A>(registryUrl: string, kind: AvroRecordKind<
         throw new EventError('UNDECODABLE_RECORD', 'not a Confluent wire-format record (magic byte 0)', false);
       }
       const id = bytes.readInt32BE(1);
-      if (!writers.has(id)) await writerOf(id);
+      if (!writers.has(id)) writers.set(id, await lookUpWriter(id));
     }
     return records.map((bytes) => {
       const id = bytes.readInt32BE(1);

@@ -2,6 +2,7 @@ import { once } from 'node:events';
 import type { PoolClient } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import type { ProjectedChange } from '@flowledger/projection';
+import { versionRow, type VersionRow } from './postgres-rows.js';
 import { VERSION_EVENT_COLUMNS } from './read-model-ddl.js';
 
 /**
@@ -15,8 +16,8 @@ import { VERSION_EVENT_COLUMNS } from './read-model-ddl.js';
  */
 export const STAGED_HISTORY = 'versions_staged';
 
-/** The event's fields a version row keeps, in the staging table's column order. */
-const STAGED_COLUMNS = [
+/** The event's fields a version row keeps (`versionRow`), in the staging table's column order. */
+const STAGED_COLUMNS: (keyof VersionRow)[] = [
   'tenant_id',
   'diagram_id',
   'version',
@@ -28,7 +29,7 @@ const STAGED_COLUMNS = [
   'occurred_at',
   'operation_count',
   'result_hash',
-] as const;
+];
 
 export function stagedHistoryDdl(s: string): string {
   return `CREATE UNLOGGED TABLE IF NOT EXISTS ${s}.${STAGED_HISTORY} (${VERSION_EVENT_COLUMNS})`;
@@ -46,11 +47,9 @@ export async function stageHistory(client: PoolClient, s: string, changes: Proje
 /** COPY's text format: a line per row, tab-separated, `\N` for null, backslash escapes. */
 export function copyText(changes: ProjectedChange[]): string {
   let text = '';
-  for (const { event: e } of changes) {
-    text +=
-      `${field(e.tenantId)}\t${field(e.diagramId)}\t${e.version}\t${field(e.eventType)}\t` +
-      `${field(e.transactionId)}\t${field(e.actorId)}\t${field(e.actorKind)}\t${field(e.runId)}\t` +
-      `${e.occurredAt.toISOString()}\t${e.operations.length}\t${field(e.resultHash)}\n`;
+  for (const { event } of changes) {
+    const row = versionRow(event);
+    text += `${STAGED_COLUMNS.map((column) => field(row[column])).join('\t')}\n`;
   }
   return text;
 }
@@ -59,8 +58,10 @@ const SPECIAL = /[\\\t\n\r]/;
 const SPECIALS = /[\\\t\n\r]/g;
 const ESCAPED: Record<string, string> = { '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' };
 
-function field(value: string | null | undefined): string {
+function field(value: VersionRow[keyof VersionRow]): string {
   if (value === null || value === undefined) return '\\N';
+  if (typeof value === 'number') return String(value);
+  if (value instanceof Date) return value.toISOString();
   return SPECIAL.test(value) ? value.replace(SPECIALS, (c) => ESCAPED[c]!) : value;
 }
 
