@@ -5,14 +5,14 @@ import { flow, task } from '../../support/proposal-operations.js';
 import { QueryClient } from '../../support/query-client.js';
 import { clientFor, uniqueTenant } from '../../support/test-tenant.js';
 import { tenantConnectionSettings } from '../../../projectors/src/postgres/tenant-roles.js';
-import { versionSchema } from '../../../projectors/src/postgres/read-model-schema.js';
+import { currentVersionSchema } from '../../../projectors/src/postgres/read-model-schema.js';
 import { loadProjectorsConfig } from '../../../projectors/src/projectors.config.js';
 import { adminPool, stack, waitForProjection } from './read-model-support.js';
 
 // The query service's own connection settings: the tenant's login role and the shared secret.
 const { readModelSecret: secret, projectionVersion } = loadProjectorsConfig().postgres;
-/** The serving version's tables, behind the views. */
-const tables = versionSchema(projectionVersion);
+/** The serving version's tables, behind the views (in the schema of its current generation: a full rebuild moves it). */
+let tables: string;
 const tenantA = uniqueTenant('rm-iso-a');
 const tenantB = uniqueTenant('rm-iso-b');
 const admin = adminPool();
@@ -20,6 +20,7 @@ let asA: pg.Client;
 let diagramB: string;
 
 beforeAll(async () => {
+  tables = await currentVersionSchema(admin, projectionVersion);
   for (const [tenant, label] of [
     [tenantA, 'a'],
     [tenantB, 'b'],
