@@ -6,7 +6,7 @@ import { openReadModel, type OpenReadModel } from '../../cli/src/recovery/read-m
 import { readGraphContent } from '../../projectors/src/neo4j/index.js';
 import { readPostgresContent } from '../../projectors/src/postgres/read-model-content.js';
 import { tenantBuildSchema } from '../../projectors/src/postgres/read-model-schema.js';
-import { STAGED_HISTORY } from '../../projectors/src/postgres/staged-history.js';
+import { REBUILT_HISTORY } from '../../projectors/src/postgres/staged-history.js';
 import { devToken } from '../support/modeling-client.js';
 import { flow, rename, shape, task } from '../support/proposal-operations.js';
 import { QueryClient } from '../support/query-client.js';
@@ -172,13 +172,13 @@ async function unreachableNames(): Promise<string[]> {
   return elements.map((e) => e.name);
 }
 
-/** The diagram's version rows staged in the tenant build, beside the serving tables (`rm_postgres_vN_build`). */
+/** The diagram's version rows rebuilt in the tenant build, beside the serving tables (`rm_postgres_vN_build`). */
 async function builtVersions(): Promise<number> {
   const { rows: active } = await live.pool.query<{ version: number }>(
     `SELECT version FROM read_model.projection_versions WHERE state = 'active'`,
   );
   const { rows } = await live.pool.query<{ n: number }>(
-    `SELECT count(*)::int AS n FROM ${tenantBuildSchema(active[0]!.version)}.${STAGED_HISTORY} WHERE tenant_id = $1 AND diagram_id = $2`,
+    `SELECT count(*)::int AS n FROM ${tenantBuildSchema(active[0]!.version)}.${REBUILT_HISTORY} WHERE tenant_id = $1 AND diagram_id = $2`,
     [tenant, diagramId],
   );
   return rows[0]!.n;

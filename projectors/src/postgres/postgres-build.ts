@@ -1,8 +1,10 @@
 import type { Pool, PoolClient } from 'pg';
 import type { ProjectedChange, ProjectionBuild, ProjectionSink } from '@flowledger/projection';
-import { STATE_TABLES, versionDdl } from './read-model-ddl.js';
+import { STATE_TABLE_KEYS, STATE_TABLES, versionDdl } from './read-model-ddl.js';
 import { pointViews, tenantBuildSchema, versionSchema } from './read-model-schema.js';
-import { moveStagedHistory, replaceWithStagedHistory, STAGED_HISTORY, stagedHistoryDdl } from './staged-history.js';
+import { moveStagedHistory, replaceWithRebuiltHistory, STAGED_HISTORY, stagedHistoryDdl } from './staged-history.js';
+import { createHistoryQueue } from './history-queue.js';
+import { replaceTenantRows } from './tenant-replace.js';
 import { createStateCollector } from './tenant-state.js';
 
 export interface PostgresBuildOptions {
@@ -13,7 +15,7 @@ export interface PostgresBuildOptions {
   tenants?: string[];
   /**
    * A sink writing into the given schema: the state tables and the staged history, or (a tenant
-   * build) the staged history only (staged-history.ts).
+   * build) the history only, staged and joined with the ledger batch by batch (staged-history.ts).
    */
   sinkFor(schema: string, tables: 'all' | 'history'): ProjectionSink;
   /** The ledger's `ledger_events` table: the diagram rows' lint warnings come from it. */
@@ -27,11 +29,11 @@ export interface PostgresBuildOptions {
  * history moved into its tables after each reading round (`settle`) and at the switch; the switch
  * records it in `projection_versions` and, when the version is active, re-points the views in
  * the same transaction, then drops the old schema. Some tenants: a build schema holding only
- * their staged history, their diagrams' state held until the switch (`createStateCollector`); the
- * switch replaces their rows in the serving tables in one transaction (history rows only where
- * they differ), then drops the build. Either way readers see the old rows or the new ones, never
- * none. `freeze` locks the version's row FOR UPDATE: the live writer's FOR SHARE waits, and after
- * the switch it reads the new schema name.
+ * their rebuilt history, their diagrams' state held until the switch (`createStateCollector`); the
+ * switch replaces their rows in the serving tables in one transaction, writing only the rows that
+ * differ (`replaceTenantRows`), then drops the build. Either way readers see the old rows or the
+ * new ones, never none. `freeze` locks the version's row FOR UPDATE: the live writer's FOR SHARE
+ * waits, and after the switch it reads the new schema name.
  * One rebuild per version at a time (a session advisory lock, held until the end).
  */
 export async function beginPostgresBuild(o: PostgresBuildOptions): Promise<ProjectionBuild> {
@@ -50,19 +52,21 @@ export async function beginPostgresBuild(o: PostgresBuildOptions): Promise<Proje
     // What a rebuild that died left behind.
     await holder.query(`DROP SCHEMA IF EXISTS ${target} CASCADE`);
     await holder.query(tenants ? `CREATE SCHEMA ${target}` : versionDdl(target));
-    await holder.query(stagedHistoryDdl(target));
+    await holder.query(stagedHistoryDdl(target, tenants !== undefined));
   } catch (error) {
     await release(holder, o);
     throw error;
   }
 
   const diagrams = tenants ? createStateCollector() : undefined;
+  const history = diagrams ? createHistoryQueue(o.sinkFor(target, 'history'), HISTORY_BATCHES_BEHIND) : undefined;
   let state: 'building' | 'frozen' | 'done' = 'building';
   return {
-    sink: diagrams ? collecting(o.sinkFor(target, 'history'), diagrams) : o.sinkFor(target, 'all'),
+    sink: diagrams && history ? collecting(history, diagrams) : o.sinkFor(target, 'all'),
     async settle() {
       // A tenant build's history can go to the serving tables only at the switch.
-      if (diagrams || state !== 'building') return;
+      if (history) return history.drain();
+      if (state !== 'building') return;
       await holder.query('BEGIN');
       try {
         await moveStagedHistory(holder, target, target, o.ledgerEventsTable);
@@ -84,12 +88,16 @@ export async function beginPostgresBuild(o: PostgresBuildOptions): Promise<Proje
         [version],
       );
       const serving = rows[0]!.schema_name;
-      if (diagrams && tenants) {
+      if (diagrams && history && tenants) {
+        await history.drain();
+        // The state goes into tables of the build first: the switch then writes only what differs.
+        for (const t of STATE_TABLES) await holder.query(`CREATE UNLOGGED TABLE ${target}.${t} (LIKE ${serving}.${t})`);
+        await diagrams.writeInto(holder, target, o.ledgerEventsTable);
         for (const t of STATE_TABLES) {
-          await holder.query(`DELETE FROM ${serving}.${t} WHERE tenant_id = ANY($1)`, [tenants]);
+          const table = { serving: `${serving}.${t}`, rebuilt: `${target}.${t}`, key: STATE_TABLE_KEYS[t] };
+          await replaceTenantRows(holder, table, tenants);
         }
-        await replaceWithStagedHistory(holder, target, serving, o.ledgerEventsTable, tenants);
-        await diagrams.writeInto(holder, serving, o.ledgerEventsTable);
+        await replaceWithRebuiltHistory(holder, target, serving, tenants);
       } else {
         await moveStagedHistory(holder, target, target, o.ledgerEventsTable);
         await holder.query(`DROP TABLE ${target}.${STAGED_HISTORY}`);
@@ -111,6 +119,7 @@ export async function beginPostgresBuild(o: PostgresBuildOptions): Promise<Proje
     async abort() {
       if (state === 'done') return;
       state = 'done';
+      await history?.drain().catch(() => undefined); // its writes end before their tables go
       try {
         await holder.query('ROLLBACK');
         await holder.query(`DROP SCHEMA IF EXISTS ${target} CASCADE`);
@@ -121,11 +130,17 @@ export async function beginPostgresBuild(o: PostgresBuildOptions): Promise<Proje
   };
 }
 
-/** A tenant build's sink: history written as it comes, each diagram's last change held for the switch. */
-function collecting(history: ProjectionSink, diagrams: ReturnType<typeof createStateCollector>): ProjectionSink {
+/** History batches a tenant build's writes may be behind the rebuild's replay (`createHistoryQueue`). */
+const HISTORY_BATCHES_BEHIND = 4;
+
+/** A tenant build's sink: history written behind the rebuild (`createHistoryQueue`), each diagram's last change held for the switch. */
+function collecting(
+  history: ReturnType<typeof createHistoryQueue>,
+  diagrams: ReturnType<typeof createStateCollector>,
+): ProjectionSink {
   const applyBatch = (changes: ProjectedChange[]) => {
     diagrams.take(changes);
-    return history.applyBatch!(changes);
+    return history.push(changes);
   };
   return {
     appliedVersion: async (tenantId, diagramId) => diagrams.appliedVersion(tenantId, diagramId),

@@ -145,7 +145,7 @@ export async function writeState(c: PoolClient, s: string, ledger: string, state
 }
 
 /**
- * The state of diagrams that have no rows in `s` (a tenant's, just deleted by a rebuild's switch):
+ * The state of diagrams that have no rows in `s` (a tenant build's tables, compared at its switch):
  * plain inserts in one statement, none of `writeState`'s comparing with stored rows — which took a
  * switch of 300 diagrams ~450 ms.
  */

@@ -5,7 +5,7 @@ import type { ProjectedChange, ProjectionSink } from '@flowledger/projection';
 import { beginPostgresBuild } from './postgres-build.js';
 import { stateRows, writeChanges, writeHistory, writeState } from './postgres-rows.js';
 import { TABLES } from './read-model-ddl.js';
-import { stageHistory } from './staged-history.js';
+import { joinStagedHistory, stageHistory } from './staged-history.js';
 import {
   currentVersionSchema,
   lockVersionSchema,
@@ -111,6 +111,8 @@ function rowWriter(
       if (history === 'staged') {
         if (state) await writeState(client, schema, ledger, state);
         await stageHistory(client, schema, changes);
+        // A tenant build (history only) compares its rows at the switch: they get their lint counts now.
+        if (!state) await joinStagedHistory(client, schema, ledger);
       } else if (state) await writeChanges(client, schema, ledger, state, changes);
       else await writeHistory(client, schema, ledger, changes);
       crashPoint('postgres-projection:before-commit');

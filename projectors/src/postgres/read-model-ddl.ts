@@ -15,6 +15,12 @@ export const TENANT_READER_ROLE = 'flowledger_tenant_reader';
 export const TABLES = ['diagrams', 'elements', 'flows', 'versions', 'actor_activity'] as const;
 /** The tables of the diagrams' state: their rows follow each diagram's latest version. */
 export const STATE_TABLES = ['diagrams', 'elements', 'flows'] as const;
+/** Their primary keys (`versionDdl`). */
+export const STATE_TABLE_KEYS: Record<(typeof STATE_TABLES)[number], readonly string[]> = {
+  diagrams: ['tenant_id', 'diagram_id'],
+  elements: ['tenant_id', 'diagram_id', 'element_id'],
+  flows: ['tenant_id', 'diagram_id', 'flow_id'],
+};
 
 /** The tenant a login role reads as; RLS policies compare every row's tenant_id with it. */
 const CURRENT_TENANT = `(SELECT tenant_id FROM ${READ_MODEL_SCHEMA}.tenant_roles WHERE role_name = current_user)`;

@@ -26,7 +26,7 @@ export function createStateCollector() {
     },
     /**
      * Every diagram's state into `schema`'s tables, which hold none of these diagrams' rows (the
-     * switch deleted them), in writes of bounded size (the caller's transaction).
+     * switch's tables of the build), in writes of bounded size (the caller's transaction).
      */
     async writeInto(client: PoolClient, schema: string, ledger: string): Promise<void> {
       for (const write of this.writes()) await insertState(client, schema, ledger, stateRows(write));

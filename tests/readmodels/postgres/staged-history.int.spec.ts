@@ -4,7 +4,8 @@ import type { ProjectedChange } from '@flowledger/projection';
 import { versionDdl } from '../../../projectors/src/postgres/read-model-ddl.js';
 import {
   moveStagedHistory,
-  replaceWithStagedHistory,
+  joinStagedHistory,
+  replaceWithRebuiltHistory,
   STAGED_HISTORY,
   stagedHistoryDdl,
   stageHistory,
@@ -43,7 +44,7 @@ const changes = (events: DiagramEvent[]) => events.map((e) => ({ event: e }) as 
 
 beforeAll(async () => {
   await pool.query(versionDdl(schema));
-  await pool.query(stagedHistoryDdl(schema));
+  await pool.query(stagedHistoryDdl(schema, true));
   await pool.query(
     `CREATE TABLE ${schema}.ledger (tenant_id text, diagram_id text, version bigint, lint_warning_count integer,
        PRIMARY KEY (tenant_id, diagram_id, version))`,
@@ -152,8 +153,9 @@ describe('staged history', () => {
 
       // Rebuilt: v1 as it serves, v2 without its run id, v3 missing from what serves, v9 gone.
       await stageHistory(client, schema, changes([1, 2, 3].map((v) => event(v, { tenantId: 'beta' }))));
+      await joinStagedHistory(client, schema, `${schema}.ledger`);
       await client.query('BEGIN');
-      await replaceWithStagedHistory(client, schema, into, `${schema}.ledger`, ['beta']);
+      await replaceWithRebuiltHistory(client, schema, into, ['beta']);
       await client.query('COMMIT');
 
       const after = await rowsOf('beta');
