@@ -1,6 +1,6 @@
 import type { Pool, PoolClient } from 'pg';
 import type { ProjectedChange, ProjectionBuild, ProjectionSink } from '@flowledger/projection';
-import { STATE_TABLE_KEYS, STATE_TABLES, versionDdl } from './read-model-ddl.js';
+import { STATE_TABLES, TABLE_KEYS, versionDdl } from './read-model-ddl.js';
 import { pointViews, tenantBuildSchema, versionSchema } from './read-model-schema.js';
 import { moveStagedHistory, replaceWithRebuiltHistory, STAGED_HISTORY, stagedHistoryDdl } from './staged-history.js';
 import { createHistoryQueue } from './history-queue.js';
@@ -58,14 +58,18 @@ export async function beginPostgresBuild(o: PostgresBuildOptions): Promise<Proje
     throw error;
   }
 
-  const diagrams = tenants ? createStateCollector() : undefined;
-  const history = diagrams ? createHistoryQueue(o.sinkFor(target, 'history'), HISTORY_BATCHES_BEHIND) : undefined;
+  // A tenant build: each diagram's last change held for the switch, its history written behind the replay.
+  const tenantBuild = tenants && {
+    tenants,
+    diagrams: createStateCollector(),
+    history: createHistoryQueue(o.sinkFor(target, 'history'), HISTORY_BATCHES_BEHIND),
+  };
   let state: 'building' | 'frozen' | 'done' = 'building';
   return {
-    sink: diagrams && history ? collecting(history, diagrams) : o.sinkFor(target, 'all'),
+    sink: tenantBuild ? collecting(tenantBuild) : o.sinkFor(target, 'all'),
     async settle() {
       // A tenant build's history can go to the serving tables only at the switch.
-      if (history) return history.drain();
+      if (tenantBuild) return tenantBuild.history.drain();
       if (state !== 'building') return;
       await holder.query('BEGIN');
       try {
@@ -88,13 +92,14 @@ export async function beginPostgresBuild(o: PostgresBuildOptions): Promise<Proje
         [version],
       );
       const serving = rows[0]!.schema_name;
-      if (diagrams && history && tenants) {
+      if (tenantBuild) {
+        const { diagrams, history, tenants } = tenantBuild;
         await history.drain();
         // The state goes into tables of the build first: the switch then writes only what differs.
         for (const t of STATE_TABLES) await holder.query(`CREATE UNLOGGED TABLE ${target}.${t} (LIKE ${serving}.${t})`);
         await diagrams.writeInto(holder, target, o.ledgerEventsTable);
         for (const t of STATE_TABLES) {
-          const table = { serving: `${serving}.${t}`, rebuilt: `${target}.${t}`, key: STATE_TABLE_KEYS[t] };
+          const table = { serving: `${serving}.${t}`, rebuilt: `${target}.${t}`, key: TABLE_KEYS[t] };
           await replaceTenantRows(holder, table, tenants);
         }
         await replaceWithRebuiltHistory(holder, target, serving, tenants);
@@ -119,7 +124,7 @@ export async function beginPostgresBuild(o: PostgresBuildOptions): Promise<Proje
     async abort() {
       if (state === 'done') return;
       state = 'done';
-      await history?.drain().catch(() => undefined); // its writes end before their tables go
+      await tenantBuild?.history.drain().catch(() => undefined); // its writes end before their tables go
       try {
         await holder.query('ROLLBACK');
         await holder.query(`DROP SCHEMA IF EXISTS ${target} CASCADE`);
@@ -134,10 +139,13 @@ export async function beginPostgresBuild(o: PostgresBuildOptions): Promise<Proje
 const HISTORY_BATCHES_BEHIND = 4;
 
 /** A tenant build's sink: history written behind the rebuild (`createHistoryQueue`), each diagram's last change held for the switch. */
-function collecting(
-  history: ReturnType<typeof createHistoryQueue>,
-  diagrams: ReturnType<typeof createStateCollector>,
-): ProjectionSink {
+function collecting({
+  diagrams,
+  history,
+}: {
+  diagrams: ReturnType<typeof createStateCollector>;
+  history: ReturnType<typeof createHistoryQueue>;
+}): ProjectionSink {
   const applyBatch = (changes: ProjectedChange[]) => {
     diagrams.take(changes);
     return history.push(changes);

@@ -15,12 +15,13 @@ export const TENANT_READER_ROLE = 'flowledger_tenant_reader';
 export const TABLES = ['diagrams', 'elements', 'flows', 'versions', 'actor_activity'] as const;
 /** The tables of the diagrams' state: their rows follow each diagram's latest version. */
 export const STATE_TABLES = ['diagrams', 'elements', 'flows'] as const;
-/** Their primary keys (`versionDdl`). */
-export const STATE_TABLE_KEYS: Record<(typeof STATE_TABLES)[number], readonly string[]> = {
+/** The primary keys of the tables a tenant rebuild compares row by row (`versionDdl` declares them). */
+export const TABLE_KEYS = {
   diagrams: ['tenant_id', 'diagram_id'],
   elements: ['tenant_id', 'diagram_id', 'element_id'],
   flows: ['tenant_id', 'diagram_id', 'flow_id'],
-};
+  versions: ['tenant_id', 'diagram_id', 'version'],
+} as const satisfies Record<string, readonly string[]>;
 
 /** The tenant a login role reads as; RLS policies compare every row's tenant_id with it. */
 const CURRENT_TENANT = `(SELECT tenant_id FROM ${READ_MODEL_SCHEMA}.tenant_roles WHERE role_name = current_user)`;
@@ -105,7 +106,7 @@ CREATE TABLE IF NOT EXISTS ${s}.diagrams (
   created_by         text,
   updated_at         timestamptz NOT NULL,
   updated_by         text        NOT NULL,
-  PRIMARY KEY (tenant_id, diagram_id)
+  PRIMARY KEY (${TABLE_KEYS.diagrams.join(', ')})
 );
 CREATE TABLE IF NOT EXISTS ${s}.elements (
   tenant_id    text NOT NULL,
@@ -114,7 +115,7 @@ CREATE TABLE IF NOT EXISTS ${s}.elements (
   element_type text NOT NULL,
   name         text,
   parent_id    text,
-  PRIMARY KEY (tenant_id, diagram_id, element_id)
+  PRIMARY KEY (${TABLE_KEYS.elements.join(', ')})
 );
 CREATE TABLE IF NOT EXISTS ${s}.flows (
   tenant_id  text NOT NULL,
@@ -124,12 +125,12 @@ CREATE TABLE IF NOT EXISTS ${s}.flows (
   source_id  text,
   target_id  text,
   name       text,
-  PRIMARY KEY (tenant_id, diagram_id, flow_id)
+  PRIMARY KEY (${TABLE_KEYS.flows.join(', ')})
 );
 CREATE TABLE IF NOT EXISTS ${s}.versions (${VERSION_EVENT_COLUMNS},
   -- From the ledger: lint findings are kept with the version, not carried by the event.
   lint_warning_count integer     NOT NULL,
-  PRIMARY KEY (tenant_id, diagram_id, version)
+  PRIMARY KEY (${TABLE_KEYS.versions.join(', ')})
 );
 CREATE TABLE IF NOT EXISTS ${s}.actor_activity (
   tenant_id  text    NOT NULL,

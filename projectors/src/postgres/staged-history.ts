@@ -3,7 +3,7 @@ import type { PoolClient } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import type { ProjectedChange } from '@flowledger/projection';
 import { versionRow, type VersionRow } from './postgres-rows.js';
-import { VERSION_EVENT_COLUMNS } from './read-model-ddl.js';
+import { TABLE_KEYS, VERSION_EVENT_COLUMNS } from './read-model-ddl.js';
 import { replaceTenantRows } from './tenant-replace.js';
 
 /**
@@ -121,8 +121,8 @@ export async function replaceWithRebuiltHistory(
   into: string,
   tenants: string[],
 ): Promise<void> {
-  const key = ['tenant_id', 'diagram_id', 'version'];
-  await replaceTenantRows(client, { serving: `${into}.versions`, rebuilt: `${from}.${REBUILT_HISTORY}`, key }, tenants);
+  const versions = { serving: `${into}.versions`, rebuilt: `${from}.${REBUILT_HISTORY}`, key: TABLE_KEYS.versions };
+  await replaceTenantRows(client, versions, tenants);
   await client.query(`DELETE FROM ${into}.actor_activity WHERE tenant_id = ANY($1)`, [tenants]);
   await client.query(
     `INSERT INTO ${into}.actor_activity (tenant_id, actor_id, day, diagram_id, edits)
