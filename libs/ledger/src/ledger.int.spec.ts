@@ -31,6 +31,41 @@ describe('ledger (Postgres) against the real database', () => {
     expect(rows.map((r) => r.name)).toEqual(files.sort());
   });
 
+  it("answers a version's lint count from its key alone, without fetching the row", async () => {
+    // given a diagram whose version 2 has two lint warnings, vacuumed (as a restore leaves it)
+    const tenant = newTenantId();
+    await commit(stack.ledger, testEvent(tenant, 'd1', 1));
+    const warning = {
+      elementId: 'p',
+      rule: 'label-required',
+      message: 'Element is missing label/name',
+      line: 0,
+      column: 0,
+    };
+    await stack.ledger.append(testEvent(tenant, 'd1', 2), versionXml('d1', 2).gzip, {
+      lintWarnings: [warning, { ...warning, elementId: 'q' }],
+    });
+    await stack.pool.query('VACUUM ledger_events');
+
+    // when the count is looked up by key (the read model's join), with the index the only way in
+    const client = await stack.pool.connect();
+    try {
+      await client.query('BEGIN');
+      await client.query('SET LOCAL enable_seqscan = off');
+      await client.query('SET LOCAL enable_bitmapscan = off');
+      const lookup = `SELECT lint_warning_count FROM ledger_events WHERE tenant_id = $1 AND diagram_id = 'd1' AND version = 2`;
+      const { rows: plan } = await client.query<{ 'QUERY PLAN': string }>(`EXPLAIN ${lookup}`, [tenant]);
+      const { rows } = await client.query<{ lint_warning_count: number }>(lookup, [tenant]);
+      await client.query('COMMIT');
+
+      // then it is an index-only scan of the key, and the count is the version's
+      expect(plan[0]!['QUERY PLAN']).toMatch(/^Index Only Scan using ledger_events_pkey/);
+      expect(rows).toEqual([{ lint_warning_count: 2 }]);
+    } finally {
+      client.release();
+    }
+  });
+
   it("keeps versions 1..N of a diagram, readable by range, with every version's XML", async () => {
     // given a diagram with five versions
     const tenant = newTenantId();

@@ -132,7 +132,10 @@ export async function replaceWithRebuiltHistory(
 
 const VERSION_COLUMNS = [...STAGED_COLUMNS, 'lint_warning_count'].join(', ');
 
-/** The staged rows as version rows: each with its lint count from the ledger. */
+/**
+ * The staged rows as version rows: each with its lint count from the ledger, read from the
+ * ledger's key, which includes it (ledger migration 004), without fetching the wide row.
+ */
 function rebuiltRows(from: string, ledger: string): string {
   return `SELECT ${STAGED_COLUMNS.map((c) => `s.${c}`).join(', ')}, COALESCE(l.lint_warning_count, 0) AS lint_warning_count
      FROM ${from}.${STAGED_HISTORY} s LEFT JOIN ${ledger} l
