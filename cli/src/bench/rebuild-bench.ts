@@ -101,17 +101,22 @@ export const rebuildBenchmark: Benchmark = {
       for (let i = 0; i < runs; i++) {
         for (const from of starts) {
           const fromScratch = from === 'scratch';
-          const endCpuWindow = startCpuWindow(ctx.varDir);
+          // The stack's CPU over the timed rebuild only, not the opening and closing of the read models.
+          let endCpuWindow: (() => CpuWindow | undefined) | undefined;
+          let cpu: CpuWindow | undefined;
           const report = await rebuildReadModels(readModels, tenant, {
             config: ctx.config,
             pool,
             progress,
             fromScratch,
+            onPhase: (phase) => {
+              if (phase === 'started') endCpuWindow = startCpuWindow(ctx.varDir);
+              if (phase === 'switched') cpu = endCpuWindow?.();
+            },
           });
           result.events = report.events;
           result.diagrams = report.diagrams;
           const { seconds, switchSeconds, replayedEvents, fromSnapshots, eventsPerSecond } = report;
-          const cpu = endCpuWindow();
           result.runs.push({ from, seconds, switchSeconds, replayedEvents, fromSnapshots, eventsPerSecond, cpu });
         }
       }
@@ -162,11 +167,13 @@ export function renderRebuildReport(r: RebuildBenchResult, args: string[]): stri
 
 /** Per run, the CPU seconds by component: the cores bound how fast the run could have been. */
 function cpuLines(r: RebuildBenchResult): string[] {
-  const measured = r.runs.flatMap((x, i) => (x.cpu ? [`- run ${i + 1}: ${describeCpuWindow(x.cpu)}`] : []));
+  const measured = r.runs.flatMap((x, i) =>
+    x.cpu ? [`- run ${i + 1}: ${describeCpuWindow(x.cpu)}; ≤ ${Math.round(ceiling(r.events, x.cpu))} events/s`] : [],
+  );
   if (measured.length === 0) return [];
   return [
     '',
-    'CPU by component during each run (from /proc; `bench` is the rebuilding process, a component counts its child processes too; the window also covers opening and closing the read models, which the seconds above leave out):',
+    "CPU by component during each run (from /proc, from the rebuild's start to the end of its switch; `bench` is the rebuilding process, a component counts its child processes too). The last figure is the most this work allows on these cores, were every core busy throughout:",
     '',
     ...measured,
   ];
@@ -252,4 +259,9 @@ function positive(flag: string, value: string): number {
   const n = Number.parseInt(value, 10);
   if (!Number.isInteger(n) || n < 1) throw new BenchUsageError(`${flag} must be a positive integer (got ${value})`);
   return n;
+}
+
+/** Events per second if the run's CPU work had kept every core busy: what the machine allows for it. */
+function ceiling(events: number, cpu: CpuWindow): number {
+  return events / (cpu.machineBusySeconds / cpu.cores);
 }

@@ -1,7 +1,12 @@
 import type pg from 'pg';
 import type { StackConfig } from '@flowledger/config';
 import { createLedger } from '@flowledger/ledger';
-import { rebuildProjections, type RebuildReport, type SnapshotSource } from '@flowledger/projection';
+import {
+  rebuildProjections,
+  type RebuildOptions,
+  type RebuildReport,
+  type SnapshotSource,
+} from '@flowledger/projection';
 import type { Progress } from '../progress-bars.js';
 import { openReadModel, type OpenReadModel, type ReadModelName } from '../read-models.js';
 
@@ -11,6 +16,8 @@ export interface RebuildDependencies {
   progress: Progress;
   /** Replay every event from version 1 instead of starting each diagram from its latest snapshot. */
   fromScratch?: boolean;
+  /** Passed to `rebuildProjections` (the benchmark's CPU window). */
+  onPhase?: RebuildOptions['onPhase'];
 }
 
 /**
@@ -40,6 +47,7 @@ export async function rebuildReadModels(
       ledger: createLedger({ pool: deps.pool }),
       snapshots: deps.fromScratch ? undefined : await snapshotsIn(deps.pool),
       tenants: tenant ? [tenant] : undefined,
+      onPhase: deps.onPhase,
       onProgress: ({ done, total }) => {
         step.setTotal(total);
         step.increment(done - seen);
