@@ -11,7 +11,7 @@ import { describeMachine, machineInfo, type MachineInfo } from './machine-info.j
 import { ModelingEdgeClient } from './propose/modeling-edge-client.js';
 import { seedOperations, type Edits } from './bench-edits.js';
 import { describeCpuReference, measureCpuReference, type CpuReference } from './cpu-reference.js';
-import { describeCpuWindow, startCpuWindow, type CpuWindow } from './stack-cpu.js';
+import { coreBoundSeconds, describeCpuWindow, startCpuWindow, type CpuWindow } from './stack-cpu.js';
 
 const USAGE = `usage: flowledger bench rebuild [--read-model postgres|neo4j|snapshots|all] [--from snapshots|scratch|both] [--tenant T | --diagrams N --versions M [--edits grow|steady [--tasks K]]] [--runs R] [--json]
   --read-model  what to rebuild (default all: the three together, each event decoded once)
@@ -181,7 +181,9 @@ export function renderRebuildReport(r: RebuildBenchResult, args: string[]): stri
 /** Per run, the CPU seconds by component: the cores bound how fast the run could have been. */
 function cpuLines(r: RebuildBenchResult): string[] {
   const measured = r.runs.flatMap((x, i) =>
-    x.cpu ? [`- run ${i + 1}: ${describeCpuWindow(x.cpu)}; ≤ ${Math.round(ceiling(r.events, x.cpu))} events/s`] : [],
+    x.cpu
+      ? [`- run ${i + 1}: ${describeCpuWindow(x.cpu)}; ≤ ${Math.round(r.events / coreBoundSeconds(x.cpu))} events/s`]
+      : [],
   );
   if (measured.length === 0) return [];
   return [
@@ -272,11 +274,6 @@ function positive(flag: string, value: string): number {
   const n = Number.parseInt(value, 10);
   if (!Number.isInteger(n) || n < 1) throw new BenchUsageError(`${flag} must be a positive integer (got ${value})`);
   return n;
-}
-
-/** Events per second if the run's CPU work had kept every core busy: what the machine allows for it. */
-function ceiling(events: number, cpu: CpuWindow): number {
-  return events / (cpu.machineBusySeconds / cpu.cores);
 }
 
 /**

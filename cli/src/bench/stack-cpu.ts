@@ -164,10 +164,15 @@ function readMachineBusy(): number {
   return (user! + nice! + system! + irq! + softirq! + (steal ?? 0)) / TICKS_PER_SECOND;
 }
 
+/** The least wall time the window's CPU work could have taken on its cores, every core busy throughout. */
+export function coreBoundSeconds(w: CpuWindow): number {
+  return w.machineBusySeconds / w.cores;
+}
+
 /** A window as one line: the largest users, the total, and the lower bound the cores put on the run. */
 export function describeCpuWindow(w: CpuWindow, limit = 6): string {
   const shown = w.components.filter((c) => c.component !== 'other' && c.seconds >= 0.005).slice(0, limit);
   const rest = w.components.filter((c) => !shown.includes(c)).reduce((sum, c) => sum + c.seconds, 0);
   const parts = [...shown.map((c) => `${c.component} ${c.seconds.toFixed(2)}`), `rest ${rest.toFixed(2)}`];
-  return `${parts.join(', ')} = ${w.machineBusySeconds.toFixed(2)} CPU-s in ${w.wallSeconds.toFixed(2)} s (≥ ${(w.machineBusySeconds / w.cores).toFixed(2)} s on ${w.cores} cores)`;
+  return `${parts.join(', ')} = ${w.machineBusySeconds.toFixed(2)} CPU-s in ${w.wallSeconds.toFixed(2)} s (≥ ${coreBoundSeconds(w).toFixed(2)} s on ${w.cores} cores)`;
 }
