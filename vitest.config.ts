@@ -2,10 +2,11 @@ import { playwright } from '@vitest/browser-playwright';
 import { defineConfig } from 'vitest/config';
 
 /**
- * Four projects: `unit` (pure code, no servers), `browser` (the editor's diagram-js modules in
- * a real headless Chromium, no servers), `integration` (against the real embedded stack, which
- * scripts/test.mjs brings up once per run before vitest starts) and `e2e` (the web app in
- * headless Chromium against the same stack, through Envoy).
+ * Five projects: `unit` (pure code, no servers), `browser` (the editor's diagram-js modules in
+ * a real headless Chromium, no servers), `integration` and `integration-alone` (against the real
+ * embedded stack, which scripts/test.mjs brings up once per run before vitest starts) and `e2e`
+ * (the web app in headless Chromium against the same stack, through Envoy). Each runs after the
+ * one before (`groupOrder`), also in a single `vitest run` of several projects.
  */
 export default defineConfig({
   test: {
@@ -13,6 +14,7 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
+          sequence: { groupOrder: 0 },
           include: ['**/*.unit.spec.ts'],
           exclude: ['**/node_modules/**', 'var/**'],
         },
@@ -31,6 +33,7 @@ export default defineConfig({
         },
         test: {
           name: 'browser',
+          sequence: { groupOrder: 1 },
           include: ['web/src/**/*.browser.spec.ts'],
           exclude: ['**/node_modules/**', 'var/**'],
           browser: {
@@ -59,17 +62,39 @@ export default defineConfig({
         test: {
           name: 'integration',
           include: ['**/*.int.spec.ts'],
+          exclude: ['**/node_modules/**', 'var/**', '**/*.alone.int.spec.ts'],
+          globalSetup: ['tests/stack/require-stack.ts'],
+          testTimeout: 60_000,
+          hookTimeout: 60_000,
+          // Two files at a time against the one stack: each works on tenants of its own, and most
+          // of a file's time is waiting for the stack, not work.
+          maxWorkers: 2,
+          // A worker imports the stack's clients once for all its files (about a second per file otherwise).
+          isolate: false,
+          sequence: { groupOrder: 2 },
+        },
+      },
+      {
+        test: {
+          // Files that must have the stack to themselves, named `*.alone.int.spec.ts`: they stop or
+          // restart a component, sweep or lock what every tenant shares (the ledger test database,
+          // a rebuild's lock, the live read models' writers), or assert what another file's load
+          // would change (timings, the stack's consumer lag, log lines). One at a time, after the rest.
+          name: 'integration-alone',
+          include: ['**/*.alone.int.spec.ts'],
           exclude: ['**/node_modules/**', 'var/**'],
           globalSetup: ['tests/stack/require-stack.ts'],
           testTimeout: 60_000,
           hookTimeout: 60_000,
-          // Two cores: integration files share one stack; running them one at a time keeps timings honest.
           fileParallelism: false,
+          isolate: false,
+          sequence: { groupOrder: 3 },
         },
       },
       {
         test: {
           name: 'e2e',
+          sequence: { groupOrder: 4 },
           include: ['web/e2e/**/*.e2e.spec.ts'],
           exclude: ['**/node_modules/**', 'var/**'],
           globalSetup: ['tests/stack/require-stack.ts'],

@@ -36,6 +36,8 @@ const suites = [
   // The editor's diagram-js modules in headless Chromium (no servers).
   ...(hasE2e() ? [vitestProject('browser')] : []),
   vitestProject('integration'),
+  // The files that must have the stack to themselves (`*.alone.int.spec.ts`), one at a time.
+  vitestProject('integration-alone'),
   ...(hasE2e() ? [vitestProject('e2e')] : []),
   {
     name: 'validator-py (pytest)',

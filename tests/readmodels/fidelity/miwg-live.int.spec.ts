@@ -34,7 +34,9 @@ afterAll(async () => {
 });
 
 describe('every MIWG reference model, at every version of an import and a few edits', () => {
-  it.each(models)('%s', async (file) => {
+  // Each model is its own diagram: several at once (vitest's maxConcurrency), as the time goes
+  // into waiting for the read models.
+  it.concurrent.each(models)('%s', async (file) => {
     const { diagramId, version: created } = await client.createDiagram(
       file,
       readFileSync(join(fixtures, file), 'utf8'),

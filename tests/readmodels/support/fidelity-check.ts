@@ -16,7 +16,8 @@ export interface FidelityContext {
  * Checks every live read model against the command side at one version. The expectations come
  * from GetDiagram's XML through bpmn-moddle and the operations library's `semanticSummary` —
  * never from the projectors' own row or graph builders. The tenant's snapshot policy must make
- * every version a snapshot version (K = 1), and nothing newer may be proposed meanwhile.
+ * every version a snapshot version (K = 1), and nothing newer may be proposed to the diagram
+ * meanwhile (other diagrams may change).
  */
 export async function checkVersion(ctx: FidelityContext, diagramId: string, version: number): Promise<void> {
   const { tenant, client, live, validator } = ctx;

@@ -46,6 +46,8 @@ async function testDatabaseUrl(url: string): Promise<string> {
   const admin = new pg.Client({ connectionString: url });
   await admin.connect();
   try {
+    // Files running side by side take turns: two CREATE DATABASE at once may fail otherwise.
+    await admin.query('SELECT pg_advisory_lock(hashtext($1))', [TEST_DATABASE]);
     await admin.query(`CREATE DATABASE ${TEST_DATABASE}`);
   } catch (err) {
     // 42P04: it exists already (made by an earlier run, or by a test running beside this one).
