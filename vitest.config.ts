@@ -87,7 +87,7 @@ export default defineConfig({
           testTimeout: 60_000,
           hookTimeout: 60_000,
           fileParallelism: false,
-          isolate: false,
+          // Isolated: a client of a file that restarted Kafka may still be retrying when it ends.
           sequence: { groupOrder: 3 },
         },
       },
