@@ -25,14 +25,17 @@ afterAll(async () => {
 
 /**
  * A listener, once its LISTEN is in place. With `markedVersion`, each notice also asks the ledger
- * at once whether that version of the announced diagram is marked published (in `marked`).
+ * at once whether that version of the announced diagram is marked published (in `marked`). With
+ * `tenant`, it hears that tenant only: a relay's sweep also publishes, and announces, what other
+ * test files left pending in the test database.
  */
-async function listen(options: { markedVersion?: number } = {}) {
+async function listen(options: { markedVersion?: number; tenant?: string } = {}) {
   const changes: string[] = [];
   const marked: Array<Promise<boolean>> = [];
   let listening = 0;
   const listener = listenForLedgerChanges(stack.databaseUrl, {
     onChange: (tenantId, diagramId) => {
+      if (options.tenant !== undefined && tenantId !== options.tenant) return;
       changes.push(`${tenantId}/${diagramId}`);
       if (options.markedVersion === undefined) return;
       const check = stack.pool.query<{ n: number }>(
@@ -73,7 +76,7 @@ describe('ledger change notices', () => {
     const tenant = newTenantId();
     await commit(stack.ledger, testEvent(tenant, 'd', 1));
     await stack.publisher.publishPending(tenant, 'd');
-    const listener = await listen({ markedVersion: 2 });
+    const listener = await listen({ markedVersion: 2, tenant });
     try {
       // when the command path appends version 2 and its publish fails (the producer is closed)
       const closed = createKafkaProducer({ brokers: loadStackConfig().kafka.brokers, clientId: 'closed-producer' });
