@@ -63,19 +63,21 @@ describe('live read models agree with the command side at every version (propert
       }
     };
     let next = 0;
+    const failures: Error[] = [];
+    // After a failure no session starts; those running end before the test reports it.
     const worker = async () => {
-      for (let n = next++; n < sessions.length; n = next++) {
+      for (let n = next++; n < sessions.length && failures.length === 0; n = next++) {
         try {
           await runSession(sessions[n]!, n);
         } catch (error) {
           const steps = JSON.stringify(sessions[n]);
-          throw new Error(`session ${n} (seed ${seed}, steps ${steps}) failed: ${(error as Error).message}`, {
-            cause: error,
-          });
+          const message = `session ${n} (seed ${seed}, steps ${steps}) failed: ${(error as Error).message}`;
+          failures.push(new Error(message, { cause: error }));
         }
       }
     };
     await Promise.all(Array.from({ length: SESSIONS_AT_ONCE }, worker));
+    if (failures.length > 0) throw failures[0];
     if (process.env.DEBUG_FIDELITY) console.info({ applied, refused, kinds: [...kinds] });
     // The sessions must have exercised the read models, not only been refused.
     expect(applied).toBeGreaterThan(refused);
