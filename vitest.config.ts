@@ -8,6 +8,13 @@ import { defineConfig } from 'vitest/config';
  * (the web app in headless Chromium against the same stack, through Envoy). Each runs after the
  * one before (`groupOrder`), also in a single `vitest run` of several projects.
  */
+/** The projects that run against the embedded stack: it must be up, and its round trips take time. */
+const againstTheStack = {
+  globalSetup: ['tests/stack/require-stack.ts'],
+  testTimeout: 60_000,
+  hookTimeout: 60_000,
+};
+
 export default defineConfig({
   test: {
     projects: [
@@ -63,9 +70,7 @@ export default defineConfig({
           name: 'integration',
           include: ['**/*.int.spec.ts'],
           exclude: ['**/node_modules/**', 'var/**', '**/*.alone.int.spec.ts'],
-          globalSetup: ['tests/stack/require-stack.ts'],
-          testTimeout: 60_000,
-          hookTimeout: 60_000,
+          ...againstTheStack,
           // Two files at a time against the one stack: each works on tenants of its own, and most
           // of a file's time is waiting for the stack, not work.
           maxWorkers: 2,
@@ -83,9 +88,7 @@ export default defineConfig({
           name: 'integration-alone',
           include: ['**/*.alone.int.spec.ts'],
           exclude: ['**/node_modules/**', 'var/**'],
-          globalSetup: ['tests/stack/require-stack.ts'],
-          testTimeout: 60_000,
-          hookTimeout: 60_000,
+          ...againstTheStack,
           fileParallelism: false,
           // Isolated: a client of a file that restarted Kafka may still be retrying when it ends.
           sequence: { groupOrder: 3 },
@@ -97,9 +100,7 @@ export default defineConfig({
           sequence: { groupOrder: 4 },
           include: ['web/e2e/**/*.e2e.spec.ts'],
           exclude: ['**/node_modules/**', 'var/**'],
-          globalSetup: ['tests/stack/require-stack.ts'],
-          testTimeout: 60_000,
-          hookTimeout: 60_000,
+          ...againstTheStack,
           // Real Chromium windows against the one shared stack: one file at a time.
           fileParallelism: false,
         },
