@@ -93,12 +93,15 @@ export async function beginSnapshotBuild(
     sink,
     // Nothing to hold back: the live snapshotter's writes are snapshots of the same stream.
     async freeze() {},
-    async switchOver() {
+    async switchOver(unchanged = new Set<string>()) {
       // Progress is the stream's, not the larger of the two: after a restore of an older backup
       // the old progress would claim versions that no longer exist. A live write that got
-      // further meanwhile moves it on again with its next event.
-      await store.replaceProgress(projectionVersion, tenants, [...seen.values()]);
-      for (const path of await store.sweep(tenants, since)) await archive.removeFile(path);
+      // further meanwhile moves it on again with its next event. Tenants left as they are keep
+      // their progress and every snapshot (those written again are of checked versions).
+      const except = [...unchanged];
+      const reached = [...seen.values()].filter((d) => !unchanged.has(d.tenantId));
+      await store.replaceProgress(projectionVersion, tenants, reached, except);
+      for (const path of await store.sweep(tenants, since, except)) await archive.removeFile(path);
       await deps.announcePending();
     },
     async abort() {},

@@ -48,6 +48,8 @@ export interface SnapshotStore {
     projectionVersion: number,
     tenants: string[] | undefined,
     applied: Array<{ tenantId: string; diagramId: string; version: number }>,
+    /** Tenants whose progress stays as it is. */
+    except?: string[],
   ): Promise<void>;
   /** The latest snapshot at or below `atMost` (default: any). */
   latest(tenantId: string, diagramId: string, atMost?: number): Promise<StoredSnapshot | undefined>;
@@ -76,7 +78,7 @@ export interface SnapshotStore {
    * Deletes the rows of these tenants (undefined: all) last written before `writtenBefore` —
    * after a rebuild that began then, the snapshots it did not write again. Returns their archive paths.
    */
-  sweep(tenants: string[] | undefined, writtenBefore: Date): Promise<string[]>;
+  sweep(tenants: string[] | undefined, writtenBefore: Date, except?: string[]): Promise<string[]>;
 }
 
 /** 'snap' in ASCII: the class (first key) of the snapshotter's advisory locks. */
@@ -152,12 +154,13 @@ export function createSnapshotStore(pool: Pool): SnapshotStore {
       );
     },
 
-    async replaceProgress(projectionVersion, tenants, applied) {
+    async replaceProgress(projectionVersion, tenants, applied, except = []) {
       await inTransaction(pool, async (client) => {
         await client.query(
           `DELETE FROM snapshot_progress p WHERE projection_version = $1 AND ($2::text[] IS NULL OR tenant_id = ANY($2))
+             AND tenant_id <> ALL($5::text[])
              AND NOT EXISTS (SELECT 1 FROM unnest($3::text[], $4::text[]) AS a(t, d) WHERE a.t = p.tenant_id AND a.d = p.diagram_id)`,
-          [projectionVersion, tenants ?? null, applied.map((a) => a.tenantId), applied.map((a) => a.diagramId)],
+          [projectionVersion, tenants ?? null, applied.map((a) => a.tenantId), applied.map((a) => a.diagramId), except],
         );
         await client.query(
           `INSERT INTO snapshot_progress (projection_version, tenant_id, diagram_id, applied_version, last_snapshot_version)
@@ -289,11 +292,12 @@ export function createSnapshotStore(pool: Pool): SnapshotStore {
       );
     },
 
-    async sweep(tenants, writtenBefore) {
+    async sweep(tenants, writtenBefore, except = []) {
       const { rows } = await pool.query<{ archive_path: string | null }>(
         `DELETE FROM snapshots WHERE written_at < $1 AND ($2::text[] IS NULL OR tenant_id = ANY($2))
+           AND tenant_id <> ALL($3::text[])
          RETURNING archive_path`,
-        [writtenBefore, tenants ?? null],
+        [writtenBefore, tenants ?? null, except],
       );
       return rows.flatMap((r) => (r.archive_path ? [r.archive_path] : []));
     },

@@ -11,8 +11,9 @@ import { buildDiagram, flowledger } from './recovery-fixtures.js';
 // `rebuild` starts each diagram from its latest snapshot (DESIGN.md §6) and replays only the
 // events after it; every event still reaches every read model. The read models it gives equal
 // those of the live projectors, and the snapshots up to the start stay. A snapshot that does
-// not hash to its version's event, or one beyond the end of the stream, stops the rebuild before
-// anything serving changes; `--from-scratch` replays every event and mends the snapshot.
+// not hash to its version's event, or one beyond the end of the stream, fails the tenant: nothing
+// serving it changes, its snapshots included, and the command exits 1 naming the diagram;
+// `--from-scratch` replays every event and mends the snapshot.
 const tenant = uniqueTenant('rebuild-snapshot');
 const live = new LiveReadModels();
 const VERSIONS = 7;
@@ -78,13 +79,19 @@ describe('rebuild from the latest snapshots', () => {
        WHERE tenant_id = $1 AND diagram_id = $2 AND version = 6`,
       [tenant, diagrams[1]],
     );
+    const snapshotsBefore = await snapshotRows();
     try {
       const rebuilt = await flowledger(['rebuild', '--read-model', 'all', '--tenant', tenant]);
 
-      expect(rebuilt.code).not.toBe(0);
-      expect(rebuilt.stderr).toContain(`${tenant}/${diagrams[1]}: the stream ends at v${VERSIONS}`);
+      expect(rebuilt.code).toBe(1);
+      expect(rebuilt.stderr).toContain('1 tenant(s) not rebuilt, their read models left as they were');
+      expect(rebuilt.stderr).toContain(
+        `${tenant}: STATE_UNAVAILABLE: ${tenant}/${diagrams[1]}: the stream ends at v${VERSIONS}`,
+      );
       expect(rebuilt.stderr).toContain('--from-scratch');
       expect(await content()).toEqual(before);
+      // Not swept: the failed tenant's snapshots stay, the one beyond its stream included.
+      expect(await snapshotRows()).toEqual(snapshotsBefore);
     } finally {
       await live.pool.query('DELETE FROM snapshots WHERE tenant_id = $1 AND version = 99', [tenant]);
     }
@@ -102,8 +109,8 @@ describe('rebuild from the latest snapshots', () => {
 
     const refused = await flowledger(['rebuild', '--read-model', 'all', '--tenant', tenant]);
 
-    expect(refused.code).not.toBe(0);
-    expect(refused.stderr).toMatch(/HASH_MISMATCH|hashes to/);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain(`${tenant}: HASH_MISMATCH: `);
     expect(refused.stderr).toContain(`${tenant}/${diagrams[0]}`);
     expect(await content()).toEqual(before);
 

@@ -117,6 +117,10 @@ export const rebuildBenchmark: Benchmark = {
               if (phase === 'switched') cpu = endCpuWindow?.();
             },
           });
+          if (report.failures.length > 0) {
+            const [first] = report.failures;
+            throw new Error(`${report.failures.length} diagram(s) could not be rebuilt, first ${first!.message}`);
+          }
           result.events = report.events;
           result.diagrams = report.diagrams;
           const { seconds, switchSeconds, replayedEvents, fromSnapshots, eventsPerSecond } = report;

@@ -124,13 +124,21 @@ export async function recoveryCommand(verb: string, args: string[], ctx: Recover
           progress,
           fromScratch,
         });
+        const failed = new Set(report.failures.map((f) => f.tenantId));
         print(
-          `rebuilt ${names.join(', ')} for ${report.tenants.length} tenant(s): ${report.events} events of ${report.diagrams} diagrams ` +
+          `rebuilt ${names.join(', ')} for ${report.tenants.length - failed.size} tenant(s): ${report.events} events of ${report.diagrams} diagrams ` +
             `(${report.fromSnapshots} started from their latest snapshot, ${report.replayedEvents} events replayed) ` +
             `in ${report.seconds.toFixed(1)} s (${Math.round(report.eventsPerSecond)} events/s)`,
           report,
         );
-        return 0;
+        if (failed.size === 0) return 0;
+        progress.stop();
+        // One damaged stream does not hold back the others; the SRE learns which were left and why.
+        ctx.stderr.write(
+          `flowledger rebuild: ${failed.size} tenant(s) not rebuilt, their read models left as they were:\n` +
+            report.failures.map((f) => `  ${f.tenantId}: ${f.code}: ${f.message}\n`).join(''),
+        );
+        return 1;
       }
       case 'verify': {
         const admin = createKafkaAdmin(kafka);

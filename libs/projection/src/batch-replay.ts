@@ -3,7 +3,7 @@ import type { DiagramEvent } from '@flowledger/events';
 import { diagramKey as keyOf } from './diagram-key.js';
 import { replayEvent, verifyState } from './diagram-replay.js';
 import type { ProjectedChange, Projection } from './projection.js';
-import { ProjectionError } from './projection-error.js';
+import { ProjectionError, type ProjectionErrorCode } from './projection-error.js';
 import type { DiagramRef, LedgerSource, SnapshotSource, StoredSnapshot } from './projection-sources.js';
 
 interface ReplayedDiagram {
@@ -20,6 +20,16 @@ interface ReplayedDiagram {
   unseeded?: string;
 }
 
+/** A diagram whose stream could not be rebuilt; its tenant keeps what serves it (`switchOver`). */
+export interface RebuildFailure {
+  tenantId: string;
+  diagramId: string;
+  /** The version whose event, or the state after it, failed. */
+  version: number;
+  code: ProjectionErrorCode;
+  message: string;
+}
+
 /**
  * A rebuild's replay: events (in stream order, duplicates skipped, gaps filled from the ledger)
  * become per-projection change lists, handed over by `takeBatch`; `verifyPending` checks the
@@ -30,6 +40,12 @@ interface ReplayedDiagram {
  * (`fromSnapshot`), without being replayed, and the snapshot must hash to what its version's event
  * says; only the events after it are replayed. `finish` fails a diagram whose stream ended before
  * its snapshot's version (a snapshot of another history: rebuild without snapshots).
+ *
+ * A diagram that cannot be projected (a non-retriable `ProjectionError`: an event that does not
+ * replay, a hash that differs, a gap the ledger cannot fill, a snapshot that cannot serve) fails
+ * its tenant, not the rebuild: it is recorded in `failures`, the tenant's later events are skipped
+ * and its changes not handed over any more, and the switch leaves what serves it as it is. The
+ * live projector likewise sets such a diagram aside and goes on with the others.
  */
 export function createBatchReplay(projections: Projection[], ledger: LedgerSource, snapshots?: SnapshotSource) {
   const diagrams = new Map<string, ReplayedDiagram>();
@@ -39,6 +55,15 @@ export function createBatchReplay(projections: Projection[], ledger: LedgerSourc
   let applied = 0;
   let fromSnapshots = 0;
   let replayed = 0;
+  let skipped = 0;
+  const failures: RebuildFailure[] = [];
+  const failedTenants = new Set<string>();
+
+  const fail = (tenantId: string, diagramId: string, version: number, error: unknown) => {
+    if (!(error instanceof ProjectionError) || error.retriable) throw error;
+    failures.push({ tenantId, diagramId, version, code: error.code, message: error.message });
+    failedTenants.add(tenantId);
+  };
 
   /** Diagrams about to start, with their latest snapshot (or none) looked up together (`prefetch`). */
   const prefetched = new Map<string, StoredSnapshot | undefined>();
@@ -49,7 +74,17 @@ export function createBatchReplay(projections: Projection[], ledger: LedgerSourc
       : await snapshots?.latestSnapshot(event.tenantId, event.diagramId, Number.MAX_SAFE_INTEGER);
     prefetched.delete(key);
     if (!snapshot) return;
-    state.diagram = await parseDiagram(snapshot.xml);
+    try {
+      state.diagram = await parseDiagram(snapshot.xml);
+    } catch (error) {
+      throw new ProjectionError(
+        'STATE_UNAVAILABLE',
+        `${event.tenantId}/${event.diagramId}: its latest snapshot, v${snapshot.version}, cannot be read ` +
+          `(${(error as Error).message}); rebuild with --from-scratch`,
+        false,
+        { cause: error },
+      );
+    }
     state.unseeded = snapshot.xml;
     state.start = { version: snapshot.version, hash: canonicalHash(snapshot.xml) };
     fromSnapshots++;
@@ -97,6 +132,29 @@ export function createBatchReplay(projections: Projection[], ledger: LedgerSourc
     applied++;
   };
 
+  /** One event in stream order: duplicates skipped, a gap filled from the ledger first. */
+  const addEvent = async (event: DiagramEvent): Promise<void> => {
+    const key = keyOf(event.tenantId, event.diagramId);
+    let state = diagrams.get(key);
+    if (!state) {
+      diagrams.set(key, (state = { version: 0, diagram: undefined, unverified: undefined }));
+      await startFromSnapshot(key, state, event);
+    }
+    if (event.version <= state.version) return; // a duplicate on the topic
+    if (event.version > state.version + 1) {
+      const missing = await ledger.readEvents(event.tenantId, event.diagramId, state.version + 1, event.version - 1);
+      if (missing.length !== event.version - 1 - state.version) {
+        throw new ProjectionError(
+          'GAP_UNFILLABLE',
+          `${event.tenantId}/${event.diagramId}: v${state.version + 1}..v${event.version - 1} are neither on the topic nor in the ledger`,
+          false,
+        );
+      }
+      for (const e of missing) await replayOne(state, e);
+    }
+    await replayOne(state, event);
+  };
+
   return {
     /**
      * Looks up the latest snapshots of the diagrams these events start, in one round trip
@@ -115,26 +173,17 @@ export function createBatchReplay(projections: Projection[], ledger: LedgerSourc
       for (const { tenantId, diagramId, version, xml } of found)
         prefetched.set(keyOf(tenantId, diagramId), { version, xml });
     },
+    /** Replays `event` (filling a gap before it); a failure fails its tenant (`failures`). */
     async add(event: DiagramEvent) {
-      const key = keyOf(event.tenantId, event.diagramId);
-      let state = diagrams.get(key);
-      if (!state) {
-        diagrams.set(key, (state = { version: 0, diagram: undefined, unverified: undefined }));
-        await startFromSnapshot(key, state, event);
+      if (failedTenants.has(event.tenantId)) {
+        skipped++;
+        return;
       }
-      if (event.version <= state.version) return; // a duplicate on the topic
-      if (event.version > state.version + 1) {
-        const missing = await ledger.readEvents(event.tenantId, event.diagramId, state.version + 1, event.version - 1);
-        if (missing.length !== event.version - 1 - state.version) {
-          throw new ProjectionError(
-            'GAP_UNFILLABLE',
-            `${event.tenantId}/${event.diagramId}: v${state.version + 1}..v${event.version - 1} are neither on the topic nor in the ledger`,
-            false,
-          );
-        }
-        for (const e of missing) await replayOne(state, e);
+      try {
+        await addEvent(event);
+      } catch (error) {
+        fail(event.tenantId, event.diagramId, event.version, error);
       }
-      await replayOne(state, event);
     },
     /**
      * Checks every diagram replayed without XML since the last check against its last event's
@@ -143,8 +192,14 @@ export function createBatchReplay(projections: Projection[], ledger: LedgerSourc
      */
     async verifyPending(): Promise<void> {
       for (const state of unverified) {
-        if (state.unverified && state.diagram) await verifyState(state.diagram, state.unverified);
+        const event = state.unverified;
         state.unverified = undefined;
+        if (!event || !state.diagram || failedTenants.has(event.tenantId)) continue;
+        try {
+          await verifyState(state.diagram, event);
+        } catch (error) {
+          fail(event.tenantId, event.diagramId, event.version, error);
+        }
       }
       unverified.clear();
     },
@@ -152,19 +207,23 @@ export function createBatchReplay(projections: Projection[], ledger: LedgerSourc
     async finish(): Promise<void> {
       await this.verifyPending();
       for (const [key, state] of diagrams) {
-        if (state.start && state.version < state.start.version) {
-          throw new ProjectionError(
-            'STATE_UNAVAILABLE',
-            `${key.replace('\u0000', '/')}: the stream ends at v${state.version}, before its latest snapshot ` +
-              `v${state.start.version} (a snapshot of another history?); rebuild with --from-scratch`,
-            false,
-          );
-        }
+        const [tenantId, diagramId] = key.split('\u0000') as [string, string];
+        if (!state.start || state.version >= state.start.version || failedTenants.has(tenantId)) continue;
+        const error = new ProjectionError(
+          'STATE_UNAVAILABLE',
+          `${tenantId}/${diagramId}: the stream ends at v${state.version}, before its latest snapshot ` +
+            `v${state.start.version} (a snapshot of another history?); rebuild with --from-scratch`,
+          false,
+        );
+        fail(tenantId, diagramId, state.version, error);
       }
     },
-    /** Hands the replayed changes over (not yet checked: `verifyPending`). */
+    /** Hands the replayed changes over (not yet checked: `verifyPending`), none of a failed tenant. */
     takeBatch(): ProjectedChange[][] {
-      const taken = batch;
+      const taken =
+        failedTenants.size === 0
+          ? batch
+          : batch.map((changes) => changes.filter((c) => !failedTenants.has(c.event.tenantId)));
       batch = projections.map(() => []);
       pending = 0;
       return taken;
@@ -184,6 +243,17 @@ export function createBatchReplay(projections: Projection[], ledger: LedgerSourc
     },
     get replayed() {
       return replayed;
+    },
+    /** What could not be projected, a diagram each; their tenants (`failedTenants`) keep what serves them. */
+    get failures(): readonly RebuildFailure[] {
+      return failures;
+    },
+    get failedTenants(): ReadonlySet<string> {
+      return failedTenants;
+    },
+    /** Events of failed tenants read after their failure, not replayed. */
+    get skipped() {
+      return skipped;
     },
   };
 }

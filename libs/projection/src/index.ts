@@ -22,6 +22,7 @@ export {
   type ProjectorOptions,
   type RunningProjector,
 } from './projector-runner.js';
+export type { RebuildFailure } from './batch-replay.js';
 export {
   rebuildProjections,
   type RebuildOptions,

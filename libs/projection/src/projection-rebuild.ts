@@ -1,6 +1,6 @@
 import { createEventCodec } from '@flowledger/events';
 import { createKafkaAdmin, createKafkaPartitionReader } from '@flowledger/kafka';
-import { createBatchReplay } from './batch-replay.js';
+import { createBatchReplay, type RebuildFailure } from './batch-replay.js';
 import type { ProjectedChange, Projection, ProjectionBuild } from './projection.js';
 import { createProjectionMetrics, type ProjectionMetrics } from './projection-metrics.js';
 import type { LedgerSource, SnapshotSource } from './projection-sources.js';
@@ -62,6 +62,12 @@ export interface RebuildReport {
   /** Of `seconds`, the last step: the final read, the builds' switch over and activation. */
   switchSeconds: number;
   eventsPerSecond: number;
+  /**
+   * Diagrams that could not be projected (a replay, hash, gap or snapshot failure), one each.
+   * Their tenants were left as they served before; the others were rebuilt. A full rebuild with
+   * failures does not activate its projection versions.
+   */
+  failures: RebuildFailure[];
   /** Where each partition's read stopped: `topic` → partition → offset (exclusive), as strings. */
   endOffsets: Record<string, string[]>;
 }
@@ -86,6 +92,11 @@ const MAX_CATCH_UP = 5;
  * hold serves only then) — replay is deterministic, so a wrong intermediate state would show
  * there too. Projections that want the
  * XML of an event get it serialized (and checked). A full rebuild then activates each version.
+ *
+ * A diagram that cannot be projected fails its tenant only (`createBatchReplay`): the report names
+ * it, the builds switch over for every other tenant and keep what serves the failed ones — so one
+ * damaged stream does not hold back the recovery of all the others. A sink without a build was
+ * reset: a failed tenant holds there what its stream gave up to the failure.
  */
 export async function rebuildProjections(options: RebuildOptions): Promise<RebuildReport> {
   await options.onPhase?.('started');
@@ -146,10 +157,12 @@ export async function rebuildProjections(options: RebuildOptions): Promise<Rebui
     await read(await rounds.next());
     await replay.finish();
     // Independent stores switch side by side; each waits for its own switch to end before any abort.
-    const switched = await Promise.allSettled(builds.map((build) => build?.switchOver()));
+    const unchanged = replay.failedTenants;
+    const switched = await Promise.allSettled(builds.map((build) => build?.switchOver(unchanged)));
     const failed = switched.find((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (failed) throw failed.reason;
-    if (!options.tenants) for (const p of projections) await p.sink.activate?.();
+    // A new version would serve the failed tenants without their content.
+    if (!options.tenants && unchanged.size === 0) for (const p of projections) await p.sink.activate?.();
     await options.onPhase?.('switched');
 
     const seconds = (performance.now() - started) / 1000;
@@ -163,6 +176,7 @@ export async function rebuildProjections(options: RebuildOptions): Promise<Rebui
       seconds,
       switchSeconds: (performance.now() - switching) / 1000,
       eventsPerSecond: replay.applied / seconds,
+      failures: [...replay.failures],
       endOffsets: rounds.endOffsets(),
     };
   } catch (error) {

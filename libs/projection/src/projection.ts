@@ -100,8 +100,12 @@ export interface ProjectionBuild {
   /** After each reading round before the freeze, its sink writes all done: what the build keeps aside can settle. */
   settle?(): Promise<void>;
   freeze(): Promise<void>;
-  /** Makes the build what serves (atomically for readers), drops what it replaced, releases the freeze. */
-  switchOver(): Promise<void>;
+  /**
+   * Makes the build what serves (atomically for readers), drops what it replaced, releases the
+   * freeze. The tenants in `unchanged` (their streams could not be rebuilt) keep what serves
+   * them now: a tenant build leaves their rows alone, a full build carries them over.
+   */
+  switchOver(unchanged?: ReadonlySet<string>): Promise<void>;
   /** Drops the build and releases the freeze; what serves is left as it was. */
   abort(): Promise<void>;
 }

@@ -1,8 +1,14 @@
 import type { Pool, PoolClient } from 'pg';
 import type { ProjectedChange, ProjectionBuild, ProjectionSink } from '@flowledger/projection';
-import { STATE_TABLES, TABLE_KEYS, versionDdl } from './read-model-ddl.js';
+import { STATE_TABLES, TABLE_KEYS, TABLES, versionDdl } from './read-model-ddl.js';
 import { pointViews, tenantBuildSchema, versionSchema } from './read-model-schema.js';
-import { moveStagedHistory, replaceWithRebuiltHistory, STAGED_HISTORY, stagedHistoryDdl } from './staged-history.js';
+import {
+  moveStagedHistory,
+  REBUILT_HISTORY,
+  replaceWithRebuiltHistory,
+  STAGED_HISTORY,
+  stagedHistoryDdl,
+} from './staged-history.js';
 import { createHistoryQueue } from './history-queue.js';
 import { replaceTenantRows } from './tenant-replace.js';
 import { createStateCollector } from './tenant-state.js';
@@ -33,7 +39,9 @@ export interface PostgresBuildOptions {
  * switch replaces their rows in the serving tables in one transaction, writing only the rows that
  * differ (`replaceTenantRows`), then drops the build. Either way readers see the old rows or the
  * new ones, never none. `freeze` locks the version's row FOR UPDATE: the live writer's FOR SHARE
- * waits, and after the switch it reads the new schema name.
+ * waits, and after the switch it reads the new schema name. Tenants the rebuild could not rebuild
+ * (`unchanged`) keep their serving rows: a tenant build leaves them out of the replacement, a new
+ * generation gets a copy of them.
  * One rebuild per version at a time (a session advisory lock, held until the end).
  */
 export async function beginPostgresBuild(o: PostgresBuildOptions): Promise<ProjectionBuild> {
@@ -85,27 +93,40 @@ export async function beginPostgresBuild(o: PostgresBuildOptions): Promise<Proje
       state = 'frozen';
       await holder.query(`SELECT 1 FROM ${ns}.projection_versions WHERE version = $1 FOR UPDATE`, [version]);
     },
-    async switchOver() {
+    async switchOver(unchanged = new Set<string>()) {
       if (state !== 'frozen') throw new Error('postgres build: switchOver before freeze');
+      const kept = [...unchanged];
       const { rows } = await holder.query<{ schema_name: string; generation: number; state: string }>(
         `SELECT schema_name, generation, state FROM ${ns}.projection_versions WHERE version = $1`,
         [version],
       );
       const serving = rows[0]!.schema_name;
       if (tenantBuild) {
-        const { diagrams, history, tenants } = tenantBuild;
+        const { diagrams, history } = tenantBuild;
+        const replaced = tenantBuild.tenants.filter((t) => !unchanged.has(t));
         await history.drain();
         // The state goes into tables of the build first: the switch then writes only what differs.
         for (const t of STATE_TABLES) await holder.query(`CREATE UNLOGGED TABLE ${target}.${t} (LIKE ${serving}.${t})`);
         await diagrams.writeInto(holder, target, o.ledgerEventsTable);
+        // What the build holds of tenants left as they are would otherwise be inserted.
+        for (const t of kept.length > 0 ? [...STATE_TABLES, REBUILT_HISTORY] : []) {
+          await holder.query(`DELETE FROM ${target}.${t} WHERE tenant_id = ANY($1)`, [kept]);
+        }
         for (const t of STATE_TABLES) {
           const table = { serving: `${serving}.${t}`, rebuilt: `${target}.${t}`, key: TABLE_KEYS[t] };
-          await replaceTenantRows(holder, table, tenants);
+          await replaceTenantRows(holder, table, replaced);
         }
-        await replaceWithRebuiltHistory(holder, target, serving, tenants);
+        await replaceWithRebuiltHistory(holder, target, serving, replaced);
       } else {
         await moveStagedHistory(holder, target, target, o.ledgerEventsTable);
         await holder.query(`DROP TABLE ${target}.${STAGED_HISTORY}`);
+        for (const t of kept.length > 0 ? TABLES : []) {
+          await holder.query(`DELETE FROM ${target}.${t} WHERE tenant_id = ANY($1)`, [kept]);
+          // The same projection version: the same columns in the same order.
+          await holder.query(`INSERT INTO ${target}.${t} SELECT * FROM ${serving}.${t} WHERE tenant_id = ANY($1)`, [
+            kept,
+          ]);
+        }
         await holder.query(
           `UPDATE ${ns}.projection_versions SET schema_name = $2, generation = generation + 1 WHERE version = $1`,
           [version, target],

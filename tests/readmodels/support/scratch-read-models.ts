@@ -147,6 +147,11 @@ export class ScratchReadModels {
     return (records[0]!.get('n') as { toNumber(): number }).toNumber();
   }
 
+  /** The labels the scratch graph serves under now (its current generation). */
+  servingLabels(version = this.neo4jVersion) {
+    return currentLabels(this.driver, version, this.servingName);
+  }
+
   async renameNode(graph: Neo4jReadModel, tenantId: string, diagramId: string, elementId: string, name: string) {
     const labels = await currentLabels(this.driver, graph.projection.version, this.servingName);
     await this.driver.executeQuery(

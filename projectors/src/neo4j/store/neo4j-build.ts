@@ -31,6 +31,9 @@ export interface Neo4jBuildOptions {
  * differs (`reconcileTenant`) — a healthy tenant costs reads, not a second copy of its graph.
  * `freeze` holds the version record's lock in an open transaction: every live write takes that
  * lock first, so it waits, and afterwards it sees the new generation or the reconciled diagrams.
+ * Tenants the rebuild could not rebuild (`unchanged`) keep their serving graphs: a tenant build
+ * does not reconcile them; a new generation drops what it built of them and takes their serving
+ * nodes over (relabelled in the switch's transaction, so the old generation's drop spares them).
  */
 export async function beginNeo4jBuild(o: Neo4jBuildOptions): Promise<ProjectionBuild> {
   const { driver, version, tenants } = o;
@@ -61,18 +64,28 @@ export async function beginNeo4jBuild(o: Neo4jBuildOptions): Promise<ProjectionB
       state = 'frozen';
       await tx.run(lock.text, lock.params);
     },
-    async switchOver() {
+    async switchOver(unchanged = new Set<string>()) {
       if (state !== 'frozen' || !tx) throw new Error('neo4j build: switchOver before freeze');
+      // Not serving yet: what the new generation holds of them goes outside the freeze's transaction.
+      if (!collector) for (const tenantId of unchanged) await dropNodes(driver, target, tenantId);
       const current = Number((await tx.run(lock.text, lock.params)).records[0]!.get('generation'));
       const serving = graphLabels(version, current);
       if (collector) {
         // In steps, each its own transaction, while the freeze holds the live writer back.
-        for (const tenantId of tenants!) {
+        for (const tenantId of tenants!.filter((t) => !unchanged.has(t))) {
           const built = collector.builtOf(tenantId);
           const outcomes = await reconcileTenant(driver, serving, tenantId, built, o.switchStepNodes);
           o.onReconciled?.(tenantId, outcomes);
         }
       } else {
+        for (const tenantId of unchanged) {
+          for (const [from, to] of [
+            [serving.element, target.element],
+            [serving.diagram, target.diagram],
+          ]) {
+            await tx.run(`MATCH (n:${from} {tenant_id: $tenantId}) REMOVE n:${from} SET n:${to}`, { tenantId });
+          }
+        }
         await tx.run(
           `MATCH (g:${VERSION_LABEL} {name: $name, version: toInteger($version)}) SET g.generation = toInteger($generation)`,
           { name, version, generation: target.generation },
@@ -98,11 +111,11 @@ export async function beginNeo4jBuild(o: Neo4jBuildOptions): Promise<ProjectionB
   };
 }
 
-/** Deletes every node under `labels`, in batches (auto-commit statements). */
-async function dropNodes(driver: Driver, labels: GraphLabels): Promise<void> {
+/** Deletes every node under `labels` (of one tenant, or all), in batches (auto-commit statements). */
+async function dropNodes(driver: Driver, labels: GraphLabels, tenantId?: string): Promise<void> {
   const session = driver.session();
   try {
-    for (const s of resetStatements(labels)) await session.run(s.text, s.params);
+    for (const s of resetStatements(labels, tenantId)) await session.run(s.text, s.params);
   } finally {
     await session.close();
   }
