@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { createWriteStream, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Operation } from '@flowledger/bpmn-operations';
 import type { ModelingClient } from '../support/modeling-client.js';
@@ -7,18 +8,31 @@ import { flow, rename, task } from '../support/proposal-operations.js';
 
 export const ROOT = join(import.meta.dirname, '..', '..');
 
-/** Runs the real CLI (`npx flowledger …` without npx) and returns its exit code and output. */
+/**
+ * Runs the real CLI (`npx flowledger …` without npx) and returns its exit code and output. The
+ * output also goes to var/log/tests/cli.log as it comes, so a command that hangs shows where.
+ */
 export function flowledger(
   args: string[],
   env: NodeJS.ProcessEnv = {},
 ): Promise<{ code: number; stdout: string; stderr: string }> {
+  const logDir = join(ROOT, 'var', 'log', 'tests');
+  mkdirSync(logDir, { recursive: true });
+  const log = createWriteStream(join(logDir, 'cli.log'), { flags: 'a' });
+  log.write(`${new Date().toISOString()} $ flowledger ${args.join(' ')}\n`);
   return new Promise((resolve) => {
-    execFile(
+    const child = execFile(
       process.execPath,
       [join(ROOT, 'cli', 'bin', 'flowledger.js'), ...args],
       { cwd: ROOT, env: { ...process.env, ...env }, maxBuffer: 64 * 1024 * 1024 },
-      (error, stdout, stderr) => resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
+      (error, stdout, stderr) => {
+        const code = error ? Number(error.code ?? 1) : 0;
+        log.end(`${new Date().toISOString()} exit ${code}\n`);
+        resolve({ code, stdout, stderr });
+      },
     );
+    child.stdout?.on('data', (chunk: Buffer) => log.write(chunk));
+    child.stderr?.on('data', (chunk: Buffer) => log.write(chunk));
   });
 }
 

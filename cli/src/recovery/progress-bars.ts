@@ -9,6 +9,8 @@ export interface ProgressStep {
 
 export interface Progress {
   step(name: string, total: number, unit?: string): ProgressStep;
+  /** A line of the command's log, timestamped (above the bars on a terminal). */
+  note(line: string): void;
   stop(): void;
 }
 
@@ -49,6 +51,11 @@ export function createProgress(stream: NodeJS.WriteStream = process.stderr): Pro
           }
         },
       };
+    },
+    note(line) {
+      const text = `${new Date().toISOString()} ${line}\n`;
+      if (tty) bars.log(text);
+      else stream.write(text);
     },
     stop: () => bars.stop(),
   };

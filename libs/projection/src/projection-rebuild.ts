@@ -39,6 +39,11 @@ export interface RebuildOptions {
    * the stack's CPU from `started` to `switched`.)
    */
   onPhase?(phase: 'started' | 'built' | 'switched'): Promise<void> | void;
+  /**
+   * Each step as it begins or ends, in words (a reading round, a build's freeze and switch): the
+   * command logs them, so a rebuild that waits shows on what.
+   */
+  onStep?(step: string): void;
 }
 
 export interface RebuildProgress {
@@ -112,6 +117,7 @@ export async function rebuildProjections(options: RebuildOptions): Promise<Rebui
   const builds: (ProjectionBuild | undefined)[] = [];
   try {
     // Independent stores: builds begun (or sinks reset) side by side.
+    options.onStep?.(`opening builds of ${projections.map((p) => p.name).join(', ')}`);
     builds.push(...(await Promise.all(projections.map((p) => openTarget(p, options.tenants)))));
     const targets = projections.map((p, i) => (builds[i] ? { ...p, sink: builds[i].sink } : p));
     const replay = createBatchReplay(targets, ledger, options.snapshots);
@@ -120,7 +126,10 @@ export async function rebuildProjections(options: RebuildOptions): Promise<Rebui
     let records = 0;
     let total = 0;
 
-    const read = async (ranges: PartitionRange[]) => {
+    const step = options.onStep ?? (() => undefined);
+    const read = async (ranges: PartitionRange[], what: string) => {
+      const topics = new Set(ranges.map((r) => r.topic)).size;
+      step(`${what}: ${recordsIn(ranges)} records in ${ranges.length} partitions of ${topics} topics`);
       total += recordsIn(ranges);
       for await (const { topic, values: chunk } of readAhead(reader, ranges, READ_CHUNK)) {
         const events = await codec.decodeAll(chunk);
@@ -139,30 +148,47 @@ export async function rebuildProjections(options: RebuildOptions): Promise<Rebui
       await writer.flush(replay.takeBatch());
       await writer.drain();
       await replay.verifyPending();
+      step(`${what}: read and written`);
     };
 
     // Independent stores settle side by side.
     const settle = () => Promise.all(builds.map((build) => build?.settle?.()));
-    await read(await rounds.next());
+    await read(await rounds.next(), 'round 1');
     await settle();
     for (let round = 0; round < MAX_CATCH_UP; round++) {
       const next = await rounds.next();
-      await read(next);
+      await read(next, `round ${round + 2}`);
       await settle();
       if (recordsIn(next) <= CATCH_UP_RECORDS) break;
     }
     await options.onPhase?.('built');
     const switching = performance.now();
-    for (const build of builds) await build?.freeze();
-    await read(await rounds.next());
+    for (const [i, build] of builds.entries()) {
+      if (!build) continue;
+      step(`${projections[i]!.name}: holding its live writer back`);
+      await build.freeze();
+    }
+    await read(await rounds.next(), 'last round');
     await replay.finish();
     // Independent stores switch side by side; each waits for its own switch to end before any abort.
     const unchanged = replay.failedTenants;
-    const switched = await Promise.allSettled(builds.map((build) => build?.switchOver(unchanged)));
+    const switched = await Promise.allSettled(
+      builds.map(async (build, i) => {
+        if (!build) return;
+        step(`${projections[i]!.name}: switching over`);
+        await build.switchOver(unchanged);
+        step(`${projections[i]!.name}: switched over`);
+      }),
+    );
     const failed = switched.find((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (failed) throw failed.reason;
     // A new version would serve the failed tenants without their content.
-    if (!options.tenants && unchanged.size === 0) for (const p of projections) await p.sink.activate?.();
+    if (!options.tenants && unchanged.size === 0) {
+      for (const p of projections) {
+        step(`${p.name}: activating projection version ${p.version}`);
+        await p.sink.activate?.();
+      }
+    }
     await options.onPhase?.('switched');
 
     const seconds = (performance.now() - started) / 1000;

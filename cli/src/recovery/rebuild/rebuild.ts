@@ -48,6 +48,7 @@ export async function rebuildReadModels(
       snapshots: deps.fromScratch ? undefined : await snapshotsIn(deps.pool),
       tenants: tenant ? [tenant] : undefined,
       onPhase: deps.onPhase,
+      onStep: (s) => deps.progress.note(`rebuild: ${s}`),
       onProgress: ({ done, total }) => {
         step.setTotal(total);
         step.increment(done - seen);
