@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { loadStackConfig, type StackConfig } from '@flowledger/config';
+import { DEFAULT_FREEZE_WAIT_MS } from '@flowledger/projection';
 import { PROTO_DIR } from '@flowledger/protos';
 import { NEO4J_PROJECTION_VERSION } from './neo4j/store/graph-labels.js';
 import { POSTGRES_PROJECTION_VERSION } from './postgres/read-model-ddl.js';
@@ -28,6 +29,11 @@ const schema = z.object({
    */
   FLOWLEDGER_READ_MODEL_SECRET: z.string().min(16).default('flowledger-dev-read-model-secret'),
   FLOWLEDGER_PROJECTION_DISCOVERY_MS: positiveInt(2_000),
+  /**
+   * How long a rebuild's freeze waits for the lock its live writer takes before every write; one
+   * held longer (a writer stuck mid-transaction) fails the rebuild, naming who holds it.
+   */
+  FLOWLEDGER_REBUILD_FREEZE_WAIT_MS: positiveInt(DEFAULT_FREEZE_WAIT_MS),
   FLOWLEDGER_PROTO_DIR: z.string().min(1).optional(),
 });
 
@@ -37,6 +43,8 @@ export interface ProjectorsConfig {
   postgres: { projectionVersion: number; readModelSecret: string };
   neo4j: { projectionVersion: number };
   discoveryIntervalMs: number;
+  /** A rebuild's freeze: the longest wait for the live writer's lock, ms. */
+  rebuildFreezeWaitMs: number;
   protoDir: string;
   stack: StackConfig;
 }
@@ -59,6 +67,7 @@ export function loadProjectorsConfig(env: NodeJS.ProcessEnv = process.env): Proj
     },
     neo4j: { projectionVersion: e.FLOWLEDGER_NEO4J_PROJECTION_VERSION },
     discoveryIntervalMs: e.FLOWLEDGER_PROJECTION_DISCOVERY_MS,
+    rebuildFreezeWaitMs: e.FLOWLEDGER_REBUILD_FREEZE_WAIT_MS,
     protoDir: e.FLOWLEDGER_PROTO_DIR ?? PROTO_DIR,
     stack,
   };

@@ -58,7 +58,7 @@ describe('rebuild of every tenant', () => {
     expect(await spoiledParts(healthy)).toEqual(healthyParts);
     expect(healthyParts).not.toContain('spoiled');
     expect((await flowledger(['verify', '--tenant', healthy])).code).toBe(0);
-  }, 600_000);
+  }, 240_000);
 });
 
 /** One version after the ledger's last, an operation on an element that does not exist. */

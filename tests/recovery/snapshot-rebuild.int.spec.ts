@@ -54,8 +54,17 @@ beforeAll(async () => {
   } finally {
     client.close();
   }
-  // The live snapshotter's snapshots at 2, 4 and 6.
-  for (let i = 0; i < 150 && (await rows()).length < 3; i++) await new Promise((r) => setTimeout(r, 200));
+  // The live snapshotter's snapshots at 2, 4 and 6, each announced and marked so. (A row it has
+  // sent but not yet marked is still in the outbox: the rebuild's announcement of pending rows
+  // would send it again, as the outbox may.)
+  const settled = async () => {
+    const { rows: announced } = await pool.query(
+      'SELECT 1 FROM snapshots WHERE tenant_id = $1 AND diagram_id = $2 AND announced_at IS NOT NULL',
+      [tenant, diagramId],
+    );
+    return announced.length >= 3;
+  };
+  for (let i = 0; i < 150 && !(await settled()); i++) await new Promise((r) => setTimeout(r, 200));
 }, 120_000);
 
 afterAll(async () => {

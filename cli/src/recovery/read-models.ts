@@ -64,6 +64,7 @@ export async function openReadModel(
           pool: ctx.pool,
           version: settings.postgres.projectionVersion,
           tenantSecret: settings.postgres.readModelSecret,
+          freezeWaitMs: settings.rebuildFreezeWaitMs,
         });
         const version = settings.postgres.projectionVersion;
         return {
@@ -88,11 +89,13 @@ export async function openReadModel(
       try {
         const { openNeo4jReadModel } = await import('@flowledger/projectors/src/neo4j/neo4j-projection.js');
         const { loadProjectorsConfig } = await import('@flowledger/projectors/src/projectors.config.js');
+        const settings = loadProjectorsConfig();
         const model = await openNeo4jReadModel({
           url: ctx.config.neo4j.url,
           username: ctx.config.neo4j.username,
           password: ctx.config.neo4j.password,
-          projectionVersion: loadProjectorsConfig().neo4j.projectionVersion,
+          projectionVersion: settings.neo4j.projectionVersion,
+          freezeWaitMs: settings.rebuildFreezeWaitMs,
         });
         return {
           name,

@@ -7,7 +7,9 @@ export type ProjectionErrorCode =
   /** A version the stream skipped is not in the ledger either (which has every published event first). */
   | 'GAP_UNFILLABLE'
   /** The state a diagram's replay must start from is missing. */
-  | 'STATE_UNAVAILABLE';
+  | 'STATE_UNAVAILABLE'
+  /** A rebuild's freeze waited longer than its limit for a lock its live writer takes (something holds it). */
+  | 'FREEZE_TIMEOUT';
 
 export class ProjectionError extends Error {
   constructor(

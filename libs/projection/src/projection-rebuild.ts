@@ -118,7 +118,11 @@ export async function rebuildProjections(options: RebuildOptions): Promise<Rebui
   try {
     // Independent stores: builds begun (or sinks reset) side by side.
     options.onStep?.(`opening builds of ${projections.map((p) => p.name).join(', ')}`);
-    builds.push(...(await Promise.all(projections.map((p) => openTarget(p, options.tenants)))));
+    const opened = await Promise.allSettled(projections.map((p) => openTarget(p, options.tenants)));
+    // One that could not begin fails the rebuild; the ones that did are aborted with it (below).
+    builds.push(...opened.map((o) => (o.status === 'fulfilled' ? o.value : undefined)));
+    const refused = opened.find((o): o is PromiseRejectedResult => o.status === 'rejected');
+    if (refused) throw refused.reason;
     const targets = projections.map((p, i) => (builds[i] ? { ...p, sink: builds[i].sink } : p));
     const replay = createBatchReplay(targets, ledger, options.snapshots);
     const writer = createBatchWriter(targets, metrics);

@@ -89,6 +89,13 @@ export interface ProjectionSink {
 }
 
 /**
+ * How long a build's `freeze` waits for the lock its live writer takes: a live write holds it for
+ * one batch (milliseconds to seconds); longer means something holds it open, and the rebuild fails
+ * naming what (`FREEZE_TIMEOUT`) rather than wait without end.
+ */
+export const DEFAULT_FREEZE_WAIT_MS = 60_000;
+
+/**
  * A rebuild's target (`ProjectionSink.beginBuild`): written through `sink` while the old content
  * keeps serving, then made the serving content in one step. `freeze` holds back the live writer
  * of this projection version (its writes wait) so that the rebuild can read the streams' last

@@ -27,6 +27,8 @@ export interface Neo4jReadModelOptions {
   servingVersion?: number;
   /** The serving and version records read and written (default `neo4j`; tests use their own). */
   servingName?: string;
+  /** A rebuild's freeze: how long it waits for the live writer's lock (`FLOWLEDGER_REBUILD_FREEZE_WAIT_MS`). */
+  freezeWaitMs?: number;
 }
 
 export interface Neo4jReadModel {
@@ -55,7 +57,10 @@ export async function openNeo4jReadModel(options: Neo4jReadModelOptions): Promis
       servingName,
     });
     return {
-      projection: neo4jProjection(createNeo4jSink({ driver, labels, servingName }), labels.projectionVersion),
+      projection: neo4jProjection(
+        createNeo4jSink({ driver, labels, servingName, freezeWaitMs: options.freezeWaitMs }),
+        labels.projectionVersion,
+      ),
       queries,
       queryApi: queryApiGraph(queries),
       driver,

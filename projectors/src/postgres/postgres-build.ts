@@ -1,5 +1,11 @@
 import type { Pool, PoolClient } from 'pg';
-import type { ProjectedChange, ProjectionBuild, ProjectionSink } from '@flowledger/projection';
+import {
+  DEFAULT_FREEZE_WAIT_MS,
+  ProjectionError,
+  type ProjectedChange,
+  type ProjectionBuild,
+  type ProjectionSink,
+} from '@flowledger/projection';
 import { STATE_TABLES, TABLE_KEYS, TABLES, versionDdl } from './read-model-ddl.js';
 import { pointViews, tenantBuildSchema, versionSchema } from './read-model-schema.js';
 import {
@@ -26,6 +32,8 @@ export interface PostgresBuildOptions {
   sinkFor(schema: string, tables: 'all' | 'history'): ProjectionSink;
   /** The ledger's `ledger_events` table: the diagram rows' lint warnings come from it. */
   ledgerEventsTable: string;
+  /** How long `freeze` waits for the version row's lock before it fails (default 60 s). */
+  freezeWaitMs?: number;
 }
 
 /**
@@ -91,7 +99,7 @@ export async function beginPostgresBuild(o: PostgresBuildOptions): Promise<Proje
     async freeze() {
       await holder.query('BEGIN');
       state = 'frozen';
-      await holder.query(`SELECT 1 FROM ${ns}.projection_versions WHERE version = $1 FOR UPDATE`, [version]);
+      await lockVersionRow(holder, o);
     },
     async switchOver(unchanged = new Set<string>()) {
       if (state !== 'frozen') throw new Error('postgres build: switchOver before freeze');
@@ -178,6 +186,46 @@ function collecting({
     reset: async () => {}, // a build starts empty
   };
 }
+
+/**
+ * The freeze's lock on the version's row, waited for at most `freezeWaitMs`: a session left open
+ * while holding it would otherwise hold the rebuild without end. At the limit the error names it
+ * and the sessions holding the table, from `pg_stat_activity`.
+ */
+async function lockVersionRow(holder: PoolClient, o: PostgresBuildOptions): Promise<void> {
+  const waitMs = o.freezeWaitMs ?? DEFAULT_FREEZE_WAIT_MS;
+  const table = `${o.namespace}.projection_versions`;
+  const { rows: me } = await holder.query<{ pid: number }>(
+    `SELECT pg_backend_pid() AS pid, set_config('lock_timeout', $1, true)`,
+    [String(Math.max(1, Math.round(waitMs)))],
+  );
+  try {
+    await holder.query(`SELECT 1 FROM ${table} WHERE version = $1 FOR UPDATE`, [o.version]);
+  } catch (error) {
+    if ((error as { code?: string }).code !== LOCK_NOT_AVAILABLE) throw error;
+    const { rows } = await o.pool.query<{ pid: number; app: string; state: string; seconds: number; query: string }>(
+      `SELECT a.pid, a.application_name AS app, a.state,
+              round(extract(epoch FROM now() - a.xact_start))::int AS seconds, left(a.query, 120) AS query
+         FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
+        WHERE l.relation = $1::regclass AND l.granted AND l.pid <> $2
+        ORDER BY a.xact_start`,
+      [table, me[0]!.pid],
+    );
+    const held = rows.map((r) => `pid ${r.pid} (${r.app || 'no name'}), ${r.state} for ${r.seconds} s: "${r.query}"`);
+    throw new ProjectionError(
+      'FREEZE_TIMEOUT',
+      `postgres: the lock on projection version ${o.version}'s row in ${table} was not free within ` +
+        `${waitMs / 1000} s (the rebuild's freeze wait limit, FLOWLEDGER_REBUILD_FREEZE_WAIT_MS); sessions holding the table: ${held.join('; ') || 'none now'}`,
+      true,
+      { cause: error },
+    );
+  }
+  // The switch's own statements wait as long as they must: they run while the live writer is held.
+  await holder.query('SET LOCAL lock_timeout = 0');
+}
+
+/** Postgres' SQLSTATE for a lock not obtained within `lock_timeout`. */
+const LOCK_NOT_AVAILABLE = '55P03';
 
 function lockKey(o: PostgresBuildOptions): string {
   return `flowledger.rebuild.${o.namespace}.v${o.version}`;

@@ -13,6 +13,8 @@ export interface PostgresProjectionOptions {
   ledgerEventsTable?: string;
   /** The schema of the views and `projection_versions` (default `read_model`; tests use their own). */
   namespace?: string;
+  /** A rebuild's freeze: how long it waits for the live writer's lock (`FLOWLEDGER_REBUILD_FREEZE_WAIT_MS`). */
+  freezeWaitMs?: number;
 }
 
 /** The Postgres read model: tables of every diagram's current state, its history and analytics views. */
@@ -30,6 +32,7 @@ export async function createPostgresProjection(options: PostgresProjectionOption
       roles: new TenantRoles(options.pool, options.tenantSecret),
       ledgerEventsTable: options.ledgerEventsTable,
       namespace: options.namespace,
+      freezeWaitMs: options.freezeWaitMs,
     }),
   };
 }

@@ -27,6 +27,8 @@ export interface PostgresSinkOptions {
   ledgerEventsTable?: string;
   /** The schema of the views and `projection_versions` (default `read_model`). */
   namespace?: string;
+  /** A rebuild's freeze: how long it waits for the version row's lock (default 60 s). */
+  freezeWaitMs?: number;
 }
 
 /**
@@ -76,6 +78,7 @@ export function createPostgresSink(options: PostgresSinkOptions): ProjectionSink
         namespace: ns,
         tenants,
         ledgerEventsTable: ledger,
+        freezeWaitMs: options.freezeWaitMs,
         sinkFor: (schema, tables) => {
           const fixed = into(async () => schema, tables, 'staged');
           return {

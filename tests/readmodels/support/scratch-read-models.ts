@@ -82,18 +82,19 @@ export class ScratchReadModels {
   }
 
   /** The Postgres projection of `version` (default the scratch one), its views in the scratch namespace. */
-  postgresProjection(version = this.postgresVersion): Promise<Projection> {
+  postgresProjection(version = this.postgresVersion, extra: { freezeWaitMs?: number } = {}): Promise<Projection> {
     return createPostgresProjection({
       pool: this.pool,
       version,
       tenantSecret: SCRATCH_TENANT_SECRET,
       namespace: this.namespace,
+      ...extra,
     });
   }
 
   /** The graph read model of `version` (default the scratch one) under the scratch serving record; the caller closes it. */
-  graphReadModel(version = this.neo4jVersion): Promise<Neo4jReadModel> {
-    return openNeo4jReadModel({ ...stack.neo4j, projectionVersion: version, servingName: this.servingName });
+  graphReadModel(version = this.neo4jVersion, extra: { freezeWaitMs?: number } = {}): Promise<Neo4jReadModel> {
+    return openNeo4jReadModel({ ...stack.neo4j, projectionVersion: version, servingName: this.servingName, ...extra });
   }
 
   /** A live projector of `projection` over one tenant's topic (or `tenants`'), checking its lag every half second. */

@@ -45,8 +45,9 @@ RETURN key.t AS tenantId, key.d AS diagramId, d.applied_version AS applied`,
 export function writeStatements(labels: GraphLabels, writes: DiagramWrite[]): CypherStatement[] {
   const element = (alias: string, id: string) =>
     `(${alias}:${labels.element} {tenant_id: row.t, diagram_id: row.d, element_id: ${id}})`;
-  // Without the hint the planner may seek the tenant index and filter every node of the tenant.
-  const byKey = (alias: string) => `USING INDEX ${alias}:${labels.element}(tenant_id, diagram_id, element_id)`;
+  // Without the hint the planner may seek the tenant index and filter every node of the tenant; a
+  // plain INDEX hint also lets it scan the whole index (it did, planned on a new, empty label).
+  const byKey = (alias: string) => `USING INDEX SEEK ${alias}:${labels.element}(tenant_id, diagram_id, element_id)`;
   const removedEdges: Row[] = [];
   const removedNodes: Row[] = [];
   const upserted: Row[] = [];
@@ -75,7 +76,7 @@ export function writeStatements(labels: GraphLabels, writes: DiagramWrite[]): Cy
   add(
     replaced,
     `MATCH (n:${labels.element} {tenant_id: row.t, diagram_id: row.d})
-USING INDEX n:${labels.element}(tenant_id, diagram_id)
+USING INDEX SEEK n:${labels.element}(tenant_id, diagram_id)
 DETACH DELETE n`,
   );
   add(

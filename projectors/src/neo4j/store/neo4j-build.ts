@@ -1,6 +1,7 @@
 import type { Driver, Session, Transaction } from 'neo4j-driver';
-import type { ProjectionBuild, ProjectionSink } from '@flowledger/projection';
+import { DEFAULT_FREEZE_WAIT_MS, type ProjectionBuild, type ProjectionSink } from '@flowledger/projection';
 import { graphLabels, lockVersionStatement, SERVING_NAME, VERSION_LABEL, type GraphLabels } from './graph-labels.js';
+import { freezeMetadata, lockWithin } from './freeze-lock.js';
 import { dropGraphSchema, ensureGraphSchema } from './graph-schema.js';
 import { resetStatements } from './graph-writes.js';
 import type { ReconcileOutcome } from './reconcile-plan.js';
@@ -20,6 +21,8 @@ export interface Neo4jBuildOptions {
   onReconciled?(tenantId: string, outcomes: Map<string, ReconcileOutcome>): void;
   /** How long the old generation stays after the switch, for questions that began before it (default 3 s). */
   dropDelayMs?: number;
+  /** How long `freeze` waits for the version record's lock before it fails (default `DEFAULT_FREEZE_WAIT_MS`). */
+  freezeWaitMs?: number;
 }
 
 /**
@@ -31,6 +34,7 @@ export interface Neo4jBuildOptions {
  * differs (`reconcileTenant`) — a healthy tenant costs reads, not a second copy of its graph.
  * `freeze` holds the version record's lock in an open transaction: every live write takes that
  * lock first, so it waits, and afterwards it sees the new generation or the reconciled diagrams.
+ * It waits for the lock a bounded time (`lockWithin`), failing with the transactions that hold it.
  * Tenants the rebuild could not rebuild (`unchanged`) keep their serving graphs: a tenant build
  * does not reconcile them; a new generation drops what it built of them and takes their serving
  * nodes over (relabelled in the switch's transaction, so the old generation's drop spares them).
@@ -39,8 +43,9 @@ export async function beginNeo4jBuild(o: Neo4jBuildOptions): Promise<ProjectionB
   const { driver, version, tenants } = o;
   const name = o.servingName ?? SERVING_NAME;
   const lock = lockVersionStatement(version, name);
-  const { records } = await driver.executeQuery(lock.text, lock.params);
-  const generation = Number(records[0]!.get('generation'));
+  const waitMs = o.freezeWaitMs ?? DEFAULT_FREEZE_WAIT_MS;
+  const what = `the lock on projection version ${version}'s record (${VERSION_LABEL} "${name}")`;
+  const generation = await lockedGeneration(driver, lock, { waitMs, what });
   const collector = tenants ? createGraphCollector() : undefined;
   const target = graphLabels(version, generation + 1);
   if (!collector) {
@@ -60,9 +65,10 @@ export async function beginNeo4jBuild(o: Neo4jBuildOptions): Promise<ProjectionB
     sink: collector?.sink ?? o.sinkFor(target),
     async freeze() {
       session = driver.session();
-      tx = session.beginTransaction();
+      const metadata = freezeMetadata();
+      tx = session.beginTransaction({ metadata });
       state = 'frozen';
-      await tx.run(lock.text, lock.params);
+      await lockWithin(driver, tx, lock, { waitMs, metadata, what });
     },
     async switchOver(unchanged = new Set<string>()) {
       if (state !== 'frozen' || !tx) throw new Error('neo4j build: switchOver before freeze');
@@ -109,6 +115,24 @@ export async function beginNeo4jBuild(o: Neo4jBuildOptions): Promise<ProjectionB
       await dropGraphSchema(driver, target);
     },
   };
+}
+
+/** The version record's generation, read under its lock (created at 1 if missing), waited for at most `waitMs`. */
+async function lockedGeneration(
+  driver: Driver,
+  lock: { text: string; params: Record<string, unknown> },
+  o: { waitMs: number; what: string },
+): Promise<number> {
+  const session = driver.session();
+  try {
+    const metadata = freezeMetadata();
+    const tx = session.beginTransaction({ metadata });
+    const records = await lockWithin(driver, tx, lock, { ...o, metadata });
+    await tx.commit();
+    return Number(records[0]!.get('generation'));
+  } finally {
+    await session.close();
+  }
 }
 
 /** Deletes every node under `labels` (of one tenant, or all), in batches (auto-commit statements). */

@@ -32,6 +32,8 @@ export interface Neo4jSinkOptions {
   cachedDiagrams?: number;
   /** Which serving record `activate` moves and which version record writes lock (tests use their own). */
   servingName?: string;
+  /** A rebuild's freeze: how long it waits for the version record's lock (default 60 s). */
+  freezeWaitMs?: number;
 }
 
 /** What a write did to each diagram: wrote a diff, replaced its subgraph, or skipped it (already applied). */
@@ -173,6 +175,7 @@ export function createNeo4jSink(options: Neo4jSinkOptions): Neo4jSink {
         version,
         servingName,
         tenants,
+        freezeWaitMs: options.freezeWaitMs,
         sinkFor: (buildLabels) => createNeo4jSink({ driver, labels: buildLabels, fixed: true }),
       }),
 
