@@ -114,10 +114,11 @@ export async function rebuildProjections(options: RebuildOptions): Promise<Rebui
   const admin = createKafkaAdmin(connection);
   const reader = createKafkaPartitionReader(connection);
   const batchSize = options.batchSize ?? 5_000;
+  const step = options.onStep ?? (() => undefined);
   const builds: (ProjectionBuild | undefined)[] = [];
   try {
     // Independent stores: builds begun (or sinks reset) side by side.
-    options.onStep?.(`opening builds of ${projections.map((p) => p.name).join(', ')}`);
+    step(`opening builds of ${projections.map((p) => p.name).join(', ')}`);
     const opened = await Promise.allSettled(projections.map((p) => openTarget(p, options.tenants)));
     // One that could not begin fails the rebuild; the ones that did are aborted with it (below).
     builds.push(...opened.map((o) => (o.status === 'fulfilled' ? o.value : undefined)));
@@ -130,7 +131,6 @@ export async function rebuildProjections(options: RebuildOptions): Promise<Rebui
     let records = 0;
     let total = 0;
 
-    const step = options.onStep ?? (() => undefined);
     const read = async (ranges: PartitionRange[], what: string) => {
       const topics = new Set(ranges.map((r) => r.topic)).size;
       step(`${what}: ${recordsIn(ranges)} records in ${ranges.length} partitions of ${topics} topics`);
