@@ -8,7 +8,7 @@ export type ProjectionErrorCode =
   | 'GAP_UNFILLABLE'
   /** The state a diagram's replay must start from is missing. */
   | 'STATE_UNAVAILABLE'
-  /** A rebuild's freeze waited longer than its limit for a lock its live writer takes (something holds it). */
+  /** A rebuild waited longer than its freeze wait limit for a lock its live writer takes (something holds it). */
   | 'FREEZE_TIMEOUT';
 
 export class ProjectionError extends Error {

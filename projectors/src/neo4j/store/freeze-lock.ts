@@ -2,16 +2,16 @@ import { randomUUID } from 'node:crypto';
 import type { Driver, Record as Neo4jRecord, Transaction } from 'neo4j-driver';
 import { ProjectionError } from '@flowledger/projection';
 
-/** The metadata a freeze's transaction carries, so that it can be found among the open ones. */
+/** The metadata a waiting transaction carries, so that it can be found among the open ones. */
 export function freezeMetadata(): Record<string, string> {
   return { flowledger: 'rebuild-freeze', freeze: randomUUID() };
 }
 
 /**
- * Runs `statement` (the version record's lock) in the freeze's transaction, waiting at most
- * `waitMs` for it. Neo4j waits for a lock without limit and logs nothing meanwhile, so a
+ * Runs `statement` (the version record's lock) in `tx` — a build's start or its freeze — waiting
+ * at most `waitMs` for it. Neo4j waits for a lock without limit and logs nothing meanwhile, so a
  * transaction left open while holding it — a writer stuck mid-batch — would hold the rebuild
- * forever, silently. At the limit the freeze's transaction is terminated and the error names the
+ * forever, silently. At the limit `tx` is terminated and the error names the
  * limit and the transactions it waited for.
  */
 export async function lockWithin(
@@ -39,7 +39,7 @@ export async function lockWithin(
   );
 }
 
-/** Ends the freeze's waiting transaction and says which transactions held the lock (or every other one open). */
+/** Ends the waiting transaction (found by its metadata) and says which transactions held the lock (or every other one open). */
 async function describeWait(driver: Driver, metadata: Record<string, string>): Promise<string> {
   const { records } = await driver.executeQuery(
     `SHOW TRANSACTIONS YIELD transactionId, status, metaData, clientAddress, elapsedTime, currentQuery
