@@ -11,6 +11,20 @@ export type ProjectionErrorCode =
   /** A rebuild waited longer than its freeze wait limit for a lock its live writer takes (something holds it). */
   | 'FREEZE_TIMEOUT';
 
+/**
+ * A rebuild's wait for its live writer's lock ran out (`FREEZE_TIMEOUT`): `what` names the store
+ * and the lock, `holders` who holds it; the message names the limit and its setting.
+ */
+export function freezeTimeout(what: string, waitMs: number, holders: string, cause?: unknown): ProjectionError {
+  return new ProjectionError(
+    'FREEZE_TIMEOUT',
+    `${what} was not free within ${waitMs / 1000} s ` +
+      `(the rebuild's freeze wait limit, FLOWLEDGER_REBUILD_FREEZE_WAIT_MS); ${holders}`,
+    true,
+    { cause },
+  );
+}
+
 export class ProjectionError extends Error {
   constructor(
     readonly code: ProjectionErrorCode,

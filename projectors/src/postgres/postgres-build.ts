@@ -1,7 +1,7 @@
 import type { Pool, PoolClient } from 'pg';
 import {
   DEFAULT_FREEZE_WAIT_MS,
-  ProjectionError,
+  freezeTimeout,
   type ProjectedChange,
   type ProjectionBuild,
   type ProjectionSink,
@@ -212,12 +212,11 @@ async function lockVersionRow(holder: PoolClient, o: PostgresBuildOptions): Prom
       [table, me[0]!.pid],
     );
     const held = rows.map((r) => `pid ${r.pid} (${r.app || 'no name'}), ${r.state} for ${r.seconds} s: "${r.query}"`);
-    throw new ProjectionError(
-      'FREEZE_TIMEOUT',
-      `postgres: the lock on projection version ${o.version}'s row in ${table} was not free within ` +
-        `${waitMs / 1000} s (the rebuild's freeze wait limit, FLOWLEDGER_REBUILD_FREEZE_WAIT_MS); sessions holding the table: ${held.join('; ') || 'none now'}`,
-      true,
-      { cause: error },
+    throw freezeTimeout(
+      `postgres: the lock on projection version ${o.version}'s row in ${table}`,
+      waitMs,
+      `sessions holding the table: ${held.join('; ') || 'none now'}`,
+      error,
     );
   }
   // The switch's own statements wait as long as they must: they run while the live writer is held.

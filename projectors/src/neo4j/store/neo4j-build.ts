@@ -1,7 +1,7 @@
 import type { Driver, Session, Transaction } from 'neo4j-driver';
 import { DEFAULT_FREEZE_WAIT_MS, type ProjectionBuild, type ProjectionSink } from '@flowledger/projection';
 import { graphLabels, lockVersionStatement, SERVING_NAME, VERSION_LABEL, type GraphLabels } from './graph-labels.js';
-import { freezeMetadata, lockWithin } from './freeze-lock.js';
+import { beginLocked } from './freeze-lock.js';
 import { dropGraphSchema, ensureGraphSchema } from './graph-schema.js';
 import { resetStatements } from './graph-writes.js';
 import type { ReconcileOutcome } from './reconcile-plan.js';
@@ -34,7 +34,7 @@ export interface Neo4jBuildOptions {
  * differs (`reconcileTenant`) — a healthy tenant costs reads, not a second copy of its graph.
  * `freeze` holds the version record's lock in an open transaction: every live write takes that
  * lock first, so it waits, and afterwards it sees the new generation or the reconciled diagrams.
- * It waits for the lock a bounded time (`lockWithin`), failing with the transactions that hold it.
+ * It waits for the lock a bounded time (`beginLocked`), failing with the transactions that hold it.
  * Tenants the rebuild could not rebuild (`unchanged`) keep their serving graphs: a tenant build
  * does not reconcile them; a new generation drops what it built of them and takes their serving
  * nodes over (relabelled in the switch's transaction, so the old generation's drop spares them).
@@ -65,10 +65,8 @@ export async function beginNeo4jBuild(o: Neo4jBuildOptions): Promise<ProjectionB
     sink: collector?.sink ?? o.sinkFor(target),
     async freeze() {
       session = driver.session();
-      const metadata = freezeMetadata();
-      tx = session.beginTransaction({ metadata });
       state = 'frozen';
-      await lockWithin(driver, tx, lock, { waitMs, metadata, what });
+      ({ tx } = await beginLocked(driver, session, lock, { waitMs, what }));
     },
     async switchOver(unchanged = new Set<string>()) {
       if (state !== 'frozen' || !tx) throw new Error('neo4j build: switchOver before freeze');
@@ -125,9 +123,7 @@ async function lockedGeneration(
 ): Promise<number> {
   const session = driver.session();
   try {
-    const metadata = freezeMetadata();
-    const tx = session.beginTransaction({ metadata });
-    const records = await lockWithin(driver, tx, lock, { ...o, metadata });
+    const { tx, records } = await beginLocked(driver, session, lock, o);
     await tx.commit();
     return Number(records[0]!.get('generation'));
   } finally {
