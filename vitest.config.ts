@@ -24,6 +24,8 @@ export default defineConfig({
           sequence: { groupOrder: 0 },
           include: ['**/*.unit.spec.ts'],
           exclude: ['**/node_modules/**', 'var/**'],
+          // Vitest's default (cores − 1) is one worker here; two took the suite from 123 s to 80 s on 2 cores.
+          maxWorkers: 2,
         },
       },
       {
