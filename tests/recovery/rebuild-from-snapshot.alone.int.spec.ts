@@ -2,9 +2,8 @@ import { createHash } from 'node:crypto';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { setTenantSnapshotPolicy } from '@flowledger/snapshotter';
-import { readGraphContent } from '../../projectors/src/neo4j/index.js';
-import { readPostgresContent } from '../../projectors/src/postgres/read-model-content.js';
 import { LiveReadModels } from '../readmodels/support/live-read-models.js';
+import { servedContent } from '../readmodels/support/served-content.js';
 import { clientFor, uniqueTenant } from '../support/test-tenant.js';
 import { buildDiagram, flowledger } from './recovery-fixtures.js';
 
@@ -134,16 +133,7 @@ describe('rebuild from the latest snapshots', () => {
 });
 
 /** What the Postgres and Neo4j read models serve for the tenant's diagrams. */
-async function content(): Promise<unknown[]> {
-  const schema = await live.postgresSchema();
-  const labels = await live.servingLabels();
-  const out: unknown[] = [];
-  for (const d of diagrams) {
-    out.push(await readPostgresContent(live.pool, schema, tenant, d));
-    out.push(await readGraphContent(live.driver, labels, tenant, d));
-  }
-  return out;
-}
+const content = () => servedContent(live, tenant, diagrams);
 
 function sha256(bytes: Buffer): string {
   return createHash('sha256').update(bytes).digest('hex');

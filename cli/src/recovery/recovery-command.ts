@@ -135,7 +135,11 @@ export async function recoveryCommand(verb: string, args: string[], ctx: Recover
         progress.stop();
         // One damaged stream does not hold back the others; the SRE learns which were left and why.
         ctx.stderr.write(
-          `flowledger rebuild: ${failed.size} tenant(s) not rebuilt, their read models left as they were:\n` +
+          `flowledger rebuild: ${failed.size} tenant(s) not rebuilt, their read models left as they were` +
+            (report.skippedEvents > 0
+              ? ` (${report.skippedEvents} later record(s) of theirs read, not replayed)`
+              : '') +
+            ':\n' +
             report.failures.map((f) => `  ${f.tenantId}: ${f.code}: ${f.message}\n`).join(''),
         );
         return 1;

@@ -73,6 +73,8 @@ export interface RebuildReport {
    * failures does not activate its projection versions.
    */
   failures: RebuildFailure[];
+  /** Records of failed tenants read after their failure, not replayed. */
+  skippedEvents: number;
   /** Where each partition's read stopped: `topic` → partition → offset (exclusive), as strings. */
   endOffsets: Record<string, string[]>;
 }
@@ -207,6 +209,7 @@ export async function rebuildProjections(options: RebuildOptions): Promise<Rebui
       switchSeconds: (performance.now() - switching) / 1000,
       eventsPerSecond: replay.applied / seconds,
       failures: [...replay.failures],
+      skippedEvents: replay.skipped,
       endOffsets: rounds.endOffsets(),
     };
   } catch (error) {
