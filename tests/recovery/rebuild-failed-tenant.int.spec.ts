@@ -33,7 +33,7 @@ beforeAll(async () => {
     await propose(tenant, [flow('f', d.id.s!, d.id.a!)]);
   }
   postgres = await scratch.postgresProjection();
-  graph = await scratch.graphReadModel();
+  graph = await scratch.graphReadModel(undefined, { dropDelayMs: 100 }); // no questions in flight at its switch
   for (const projection of [postgres, graph.projection]) {
     running.push(await scratch.startLive(projection, { tenants: [healthy, damaged] }));
   }

@@ -39,7 +39,8 @@ beforeAll(async () => {
   ]);
   if (second.result !== 'applied') throw new Error(`setup rejected: ${second.rejected.message}`);
   postgres = await scratch.postgresProjection(undefined, { freezeWaitMs: FREEZE_WAIT_MS });
-  graph = await scratch.graphReadModel(undefined, { freezeWaitMs: FREEZE_WAIT_MS });
+  // No questions are in flight at a switch here: the old generation need not linger.
+  graph = await scratch.graphReadModel(undefined, { freezeWaitMs: FREEZE_WAIT_MS, dropDelayMs: 100 });
   const running: RunningProjector[] = [];
   for (const projection of [postgres, graph.projection]) running.push(await scratch.startLive(projection, tenant));
   await scratch.waitApplied([postgres, graph.projection], tenant, diagramId, second.applied.version);

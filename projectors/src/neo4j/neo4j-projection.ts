@@ -29,6 +29,8 @@ export interface Neo4jReadModelOptions {
   servingName?: string;
   /** A rebuild's freeze: how long it waits for the live writer's lock (`FLOWLEDGER_REBUILD_FREEZE_WAIT_MS`). */
   freezeWaitMs?: number;
+  /** A full rebuild: how long the old generation stays after the switch (default 3 s; tests with no questions in flight shorten it). */
+  dropDelayMs?: number;
 }
 
 export interface Neo4jReadModel {
@@ -58,7 +60,13 @@ export async function openNeo4jReadModel(options: Neo4jReadModelOptions): Promis
     });
     return {
       projection: neo4jProjection(
-        createNeo4jSink({ driver, labels, servingName, freezeWaitMs: options.freezeWaitMs }),
+        createNeo4jSink({
+          driver,
+          labels,
+          servingName,
+          freezeWaitMs: options.freezeWaitMs,
+          dropDelayMs: options.dropDelayMs,
+        }),
         labels.projectionVersion,
       ),
       queries,

@@ -93,7 +93,10 @@ export class ScratchReadModels {
   }
 
   /** The graph read model of `version` (default the scratch one) under the scratch serving record; the caller closes it. */
-  graphReadModel(version = this.neo4jVersion, extra: { freezeWaitMs?: number } = {}): Promise<Neo4jReadModel> {
+  graphReadModel(
+    version = this.neo4jVersion,
+    extra: { freezeWaitMs?: number; dropDelayMs?: number } = {},
+  ): Promise<Neo4jReadModel> {
     return openNeo4jReadModel({ ...stack.neo4j, projectionVersion: version, servingName: this.servingName, ...extra });
   }
 

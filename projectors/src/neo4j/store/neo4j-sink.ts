@@ -34,6 +34,8 @@ export interface Neo4jSinkOptions {
   servingName?: string;
   /** A rebuild's freeze: how long it waits for the version record's lock (default 60 s). */
   freezeWaitMs?: number;
+  /** A full rebuild: how long the old generation stays after the switch (default 3 s). */
+  dropDelayMs?: number;
 }
 
 /** What a write did to each diagram: wrote a diff, replaced its subgraph, or skipped it (already applied). */
@@ -176,6 +178,7 @@ export function createNeo4jSink(options: Neo4jSinkOptions): Neo4jSink {
         servingName,
         tenants,
         freezeWaitMs: options.freezeWaitMs,
+        dropDelayMs: options.dropDelayMs,
         sinkFor: (buildLabels) => createNeo4jSink({ driver, labels: buildLabels, fixed: true }),
       }),
 
