@@ -32,12 +32,14 @@ const DIAGRAMS = 120;
 const TASKS = 200;
 let driver: Driver;
 const changes: ProjectedChange[] = [];
+const synthetic: SyntheticDiagram[] = [];
 
 beforeAll(async () => {
   driver = neo4j.driver(url, neo4j.auth.basic(username, password));
   await ensureGraphSchema(driver, serving);
   for (let d = 0; d < DIAGRAMS; d++) {
-    const [, created] = await SyntheticDiagram.create(tenant, `d${d}`, chainXml(TASKS));
+    const [diagram, created] = await SyntheticDiagram.create(tenant, `d${d}`, chainXml(TASKS));
+    synthetic.push(diagram);
     changes.push(created);
   }
   const [, foreign] = await SyntheticDiagram.create(other, 'd0', chainXml(TASKS));
@@ -109,11 +111,64 @@ describe('a tenant rebuild of the graph', () => {
     expect([ghost.appliedVersion, ghost.nodes.size]).toEqual([0, 0]);
     expect(await readGraphContent(driver, serving, other, 'd0')).toEqual(otherBefore);
   }, 300_000);
+
+  it('reads again at the switch a diagram that a live write changed after the build read what serves', async () => {
+    // given a build that has read what serves (its settle waits for that read)
+    const build = await beginBuild();
+    await build.sink.applyBatch!(changes);
+    await build.settle!();
+
+    // when a live write adds two tasks and a flow between them to d6, which the streams then bring the build too
+    const grown = await synthetic[6]!.change([
+      {
+        kind: 'createShape',
+        id: 'a',
+        type: 'bpmn:Task',
+        parentId: '',
+        bounds: { x: 0, y: 0, width: 100, height: 80 },
+        name: 'A',
+      },
+      {
+        kind: 'createShape',
+        id: 'b',
+        type: 'bpmn:Task',
+        parentId: '',
+        bounds: { x: 200, y: 0, width: 100, height: 80 },
+        name: 'B',
+      },
+      {
+        kind: 'createConnection',
+        id: 'f',
+        type: 'bpmn:SequenceFlow',
+        sourceId: 'a',
+        targetId: 'b',
+        waypoints: [],
+        name: '',
+      },
+    ]);
+    await createNeo4jSink({ driver, labels: serving, servingName }).applyBatch([grown]);
+    changes[6] = grown;
+    await build.sink.applyBatch!([grown]);
+    const outcomes = await finish(build);
+
+    // then d6 was read again, found as rebuilt and left alone: no write planned from the stale read
+    expect(outcomes.get('d6')).toBe('unchanged');
+    expect(count(outcomes)).toEqual({ unchanged: DIAGRAMS });
+    for (const c of changes) expect(await differences(c)).toEqual([]);
+  }, 300_000);
 });
 
 async function rebuildTenant(): Promise<Map<string, ReconcileOutcome>> {
-  let outcomes = new Map<string, ReconcileOutcome>();
-  const build = await beginNeo4jBuild({
+  const build = await beginBuild();
+  await build.sink.applyBatch!(changes);
+  return finish(build);
+}
+
+let reconciled = new Map<string, ReconcileOutcome>();
+
+/** A tenant build; its switch (`finish`) tells what it did to each diagram. */
+function beginBuild() {
+  return beginNeo4jBuild({
     driver,
     version: VERSION,
     servingName,
@@ -121,12 +176,15 @@ async function rebuildTenant(): Promise<Map<string, ReconcileOutcome>> {
     sinkFor: () => {
       throw new Error('a tenant build writes no labels of its own');
     },
-    onReconciled: (_, o) => (outcomes = o),
+    onReconciled: (_, o) => (reconciled = o),
   });
-  await build.sink.applyBatch!(changes);
+}
+
+async function finish(build: Awaited<ReturnType<typeof beginBuild>>): Promise<Map<string, ReconcileOutcome>> {
+  reconciled = new Map();
   await build.freeze();
   await build.switchOver();
-  return outcomes;
+  return reconciled;
 }
 
 async function damage(_diagram: string, cypher: string): Promise<void> {

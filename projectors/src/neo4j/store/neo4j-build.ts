@@ -5,7 +5,9 @@ import { beginLocked } from './freeze-lock.js';
 import { dropGraphSchema, ensureGraphSchema } from './graph-schema.js';
 import { resetStatements } from './graph-writes.js';
 import type { ReconcileOutcome } from './reconcile-plan.js';
-import { createGraphCollector, reconcileTenant } from './tenant-reconcile.js';
+import type { StoredGraphContent } from './graph-content.js';
+import { readTenantAhead } from './stored-ahead.js';
+import { createGraphCollector, DEFAULT_RECONCILE_STEP_NODES, reconcileTenant } from './tenant-reconcile.js';
 
 export interface Neo4jBuildOptions {
   driver: Driver;
@@ -31,7 +33,8 @@ export interface Neo4jBuildOptions {
  * sets the version record's `generation`, which every question reads first, then the old
  * generation is dropped. Some tenants: the rebuilt graphs stay in memory and the switch
  * reconciles each diagram's serving subgraph with its rebuilt graph in place, writing only what
- * differs (`reconcileTenant`) — a healthy tenant costs reads, not a second copy of its graph.
+ * differs (`reconcileTenant`) — a healthy tenant costs reads, not a second copy of its graph,
+ * and those reads are made while the streams are read (`readTenantAhead`, awaited by `settle`).
  * `freeze` holds the version record's lock in an open transaction: every live write takes that
  * lock first, so it waits, and afterwards it sees the new generation or the reconciled diagrams.
  * It waits for the lock a bounded time (`beginLocked`), failing with the transactions that hold it.
@@ -48,6 +51,17 @@ export async function beginNeo4jBuild(o: Neo4jBuildOptions): Promise<ProjectionB
   const generation = await lockedGeneration(driver, lock, { waitMs, what });
   const collector = tenants ? createGraphCollector() : undefined;
   const target = graphLabels(version, generation + 1);
+  // A tenant build reads what serves while the streams are read, not in the freeze: the switch
+  // then reads again only the diagrams that moved since (`reconcileTenant`).
+  const stepNodes = o.switchStepNodes ?? DEFAULT_RECONCILE_STEP_NODES;
+  const ahead = (async () => {
+    const read = new Map<string, Map<string, StoredGraphContent> | undefined>();
+    for (const tenantId of (collector && tenants) || []) {
+      const contents = readTenantAhead(driver, graphLabels(version, generation), tenantId, stepNodes);
+      read.set(tenantId, await contents.catch(() => undefined)); // not read: read in the freeze instead
+    }
+    return read;
+  })();
   if (!collector) {
     await dropNodes(driver, target); // what a rebuild that died left behind
     await ensureGraphSchema(driver, target);
@@ -63,6 +77,10 @@ export async function beginNeo4jBuild(o: Neo4jBuildOptions): Promise<ProjectionB
   };
   return {
     sink: collector?.sink ?? o.sinkFor(target),
+    // Done reading what serves (a tenant build): after round 1, this read has had the time the streams took.
+    async settle() {
+      await ahead;
+    },
     async freeze() {
       session = driver.session();
       state = 'frozen';
@@ -78,7 +96,9 @@ export async function beginNeo4jBuild(o: Neo4jBuildOptions): Promise<ProjectionB
         // In steps, each its own transaction, while the freeze holds the live writer back.
         for (const tenantId of tenants!.filter((t) => !unchanged.has(t))) {
           const built = collector.builtOf(tenantId);
-          const outcomes = await reconcileTenant(driver, serving, tenantId, built, o.switchStepNodes);
+          // Read under another generation's labels (a full rebuild switched meanwhile): worthless.
+          const read = current === generation ? (await ahead).get(tenantId) : undefined;
+          const outcomes = await reconcileTenant(driver, serving, tenantId, built, stepNodes, read);
           o.onReconciled?.(tenantId, outcomes);
         }
       } else {

@@ -2,6 +2,7 @@ import type { Driver } from 'neo4j-driver';
 import type { ProjectedChange, ProjectionSink } from '@flowledger/projection';
 import { diagramGraph } from '../graph/diagram-graph.js';
 import { readGraphContents, type GraphReader, type StoredGraphContent } from './graph-content.js';
+import { isStillCurrent, readStoredStates } from './stored-ahead.js';
 import type { GraphLabels } from './graph-labels.js';
 import { lockDiagramsStatement, writeStatements, type CypherStatement, type DiagramWrite } from './graph-writes.js';
 import { planReconcile, type BuiltDiagram, type ReconcileOutcome } from './reconcile-plan.js';
@@ -43,12 +44,14 @@ export function createGraphCollector() {
 
 /**
  * Makes a tenant's serving graph the rebuilt one in place, diagram by diagram: each diagram's
- * stored subgraph is read and only what differs is written (a damaged one is replaced, one the
- * rebuild lacks deleted), a bounded number of nodes per transaction. A healthy graph thus costs
- * reads only, and every diagram switches atomically; what serves is never blank. The caller
- * holds the live writer back (the build's freeze) meanwhile, so nothing changes the tenant's
- * graph between a read and the write it leads to: the next step's subgraphs are read while this
- * step's are compared and written, and a step with nothing to write opens no transaction.
+ * stored subgraph is compared with its rebuilt graph and only what differs is written (a damaged
+ * one is replaced, one the rebuild lacks deleted), a bounded number of nodes per transaction. A
+ * healthy graph thus costs reads only, and every diagram switches atomically; what serves is never
+ * blank. The caller holds the live writer back (the build's freeze) meanwhile, so nothing changes
+ * the tenant's graph between a read and the write it leads to. Subgraphs read `ahead` (before the
+ * freeze, while the streams were read) are used where the diagram still stands where it stood
+ * (`isStillCurrent`); the others are read now, the next step's while this step's are compared and
+ * written. A step with nothing to write opens no transaction.
  */
 export async function reconcileTenant(
   driver: Driver,
@@ -56,21 +59,27 @@ export async function reconcileTenant(
   tenantId: string,
   built: Map<string, BuiltDiagram>,
   maxNodes = DEFAULT_RECONCILE_STEP_NODES,
+  ahead?: Map<string, StoredGraphContent>,
 ): Promise<Map<string, ReconcileOutcome>> {
+  const states = await readStoredStates(driver, labels, tenantId);
   const sizes = new Map<string, number>();
   for (const [id, b] of built) sizes.set(id, b.graph.nodes.size);
-  const stored = storedNodesStatement(labels, tenantId);
-  for (const r of (await driver.executeQuery(stored.text, stored.params)).records) {
-    const id = String(r.get('diagramId'));
-    sizes.set(id, (sizes.get(id) ?? 0) + Number(r.get('nodes')));
-  }
+  for (const [id, state] of states) sizes.set(id, (sizes.get(id) ?? 0) + state.elements + 1);
   const steps = inSteps(
     [...sizes].sort(([a], [b]) => (a < b ? -1 : 1)),
     maxNodes,
   );
   const read: GraphReader = (text, params) => driver.executeQuery(text, params);
   const readStep = (i: number) => {
-    const contents = readGraphContents(read, labels, tenantId, steps[i]!);
+    const ids = steps[i]!;
+    // Read now: the diagrams stored now whose subgraph read ahead is missing or out of date.
+    const stale = ids.filter((id) => states.has(id) && !isStillCurrent(ahead?.get(id), states.get(id)!));
+    const contents = (
+      stale.length > 0 ? readGraphContents(read, labels, tenantId, stale) : Promise.resolve(new Map())
+    ).then(
+      (fresh: Map<string, StoredGraphContent>) =>
+        new Map(ids.map((id) => [id, fresh.get(id) ?? (states.has(id) ? ahead!.get(id)! : emptyContent())])),
+    );
     contents.catch(() => undefined); // awaited below; unhandled only if an earlier step fails
     return contents;
   };
@@ -92,6 +101,11 @@ export async function reconcileTenant(
     }
   }
   return outcomes;
+}
+
+/** What a diagram with no stored nodes has stored. */
+function emptyContent(): StoredGraphContent {
+  return { appliedVersion: 0, nodes: new Map(), edges: new Map(), rows: { nodes: 0, edges: 0 } };
 }
 
 /** What one step writes: for each diagram, what differs between its rebuilt and its stored graph. */
@@ -117,15 +131,6 @@ function planStep(
     statements.push(lockDiagramsStatement(labels, writes), ...writeStatements(labels, writes));
   }
   return { outcomes, statements };
-}
-
-/** A tenant's diagrams with stored nodes (elements or the diagram node), and how many. */
-function storedNodesStatement(labels: GraphLabels, tenantId: string): CypherStatement {
-  const arm = (label: string) => `MATCH (n:${label} {tenant_id: $tenantId}) RETURN n.diagram_id AS diagramId`;
-  return {
-    text: `CALL () {\n  ${arm(labels.element)}\n  UNION ALL\n  ${arm(labels.diagram)}\n}\nRETURN diagramId, count(*) AS nodes`,
-    params: { tenantId },
-  };
 }
 
 function deleteDiagramStatements(labels: GraphLabels, tenantId: string, diagramIds: string[]): CypherStatement[] {

@@ -1,0 +1,92 @@
+import neo4j, { type Driver } from 'neo4j-driver';
+import { readGraphContents, type GraphReader, type StoredGraphContent } from './graph-content.js';
+import type { GraphLabels } from './graph-labels.js';
+import type { CypherStatement } from './graph-writes.js';
+
+/** Where a diagram's stored subgraph stands: its element nodes, and its diagram node's applied version (none: no diagram node). */
+export interface StoredDiagramState {
+  elements: number;
+  appliedVersion: number | undefined;
+}
+
+/**
+ * A tenant's serving subgraphs read ahead of a tenant build's switch, while the rebuild reads the
+ * streams: the switch then reads, under the freeze, only where each diagram stands
+ * (`readStoredStates`) and reads again just the diagrams that moved since (`isStillCurrent`).
+ */
+export interface StoredAhead {
+  /** The generation the subgraphs were read under; worthless once the version moved to another. */
+  generation: number;
+  contents: Map<string, StoredGraphContent>;
+}
+
+/** The tenant's diagrams with stored nodes, and where each stands (one statement). */
+export async function readStoredStates(
+  driver: Driver,
+  labels: GraphLabels,
+  tenantId: string,
+): Promise<Map<string, StoredDiagramState>> {
+  const { text, params } = storedStatesStatement(labels, tenantId);
+  const states = new Map<string, StoredDiagramState>();
+  for (const r of (await driver.executeQuery(text, params)).records) {
+    const version = r.get('version') as unknown;
+    states.set(String(r.get('diagramId')), {
+      elements: neo4j.integer.toNumber(r.get('elements') as number),
+      appliedVersion: version === null ? undefined : neo4j.integer.toNumber(version as number),
+    });
+  }
+  return states;
+}
+
+/** Every stored subgraph of the tenant, `maxNodes` nodes per read (the reads one after another). */
+export async function readTenantAhead(
+  driver: Driver,
+  labels: GraphLabels,
+  tenantId: string,
+  maxNodes: number,
+): Promise<Map<string, StoredGraphContent>> {
+  const states = await readStoredStates(driver, labels, tenantId);
+  const read: GraphReader = (text, params) => driver.executeQuery(text, params);
+  const contents = new Map<string, StoredGraphContent>();
+  let step: string[] = [];
+  let nodes = 0;
+  const flush = async () => {
+    for (const [id, content] of await readGraphContents(read, labels, tenantId, step)) {
+      // The version read before the subgraph, not beside it: a live write landing in between then
+      // shows as a version that moved by the switch, never as content filed under its new version.
+      contents.set(id, { ...content, appliedVersion: states.get(id)!.appliedVersion ?? 0 });
+    }
+    step = [];
+    nodes = 0;
+  };
+  for (const [id, state] of states) {
+    step.push(id);
+    nodes += state.elements + 1;
+    if (nodes >= maxNodes) await flush();
+  }
+  if (step.length > 0) await flush();
+  return contents;
+}
+
+/**
+ * Whether a subgraph read ahead is still what is stored (pure): every live write moves its
+ * diagram's applied version, and a reset removes its nodes, so a diagram whose version and
+ * element count stand where they stood is unchanged. (A hand edit between the read and the
+ * freeze that keeps both would go unseen: the rebuild's window, not a live write's.)
+ */
+export function isStillCurrent(ahead: StoredGraphContent | undefined, now: StoredDiagramState): boolean {
+  // A diagram node is only ever committed at a version ≥ 1: 0 in a content means none.
+  return ahead !== undefined && ahead.rows.nodes === now.elements && ahead.appliedVersion === (now.appliedVersion ?? 0);
+}
+
+function storedStatesStatement(labels: GraphLabels, tenantId: string): CypherStatement {
+  return {
+    text: `CALL () {
+  MATCH (n:${labels.element} {tenant_id: $tenantId}) RETURN n.diagram_id AS diagramId, 1 AS element, null AS v
+  UNION ALL
+  MATCH (d:${labels.diagram} {tenant_id: $tenantId}) RETURN d.diagram_id AS diagramId, 0 AS element, d.applied_version AS v
+}
+RETURN diagramId, sum(element) AS elements, max(v) AS version`,
+    params: { tenantId },
+  };
+}
