@@ -61,9 +61,7 @@ RETURN diagramId, type(r) AS kind, a.element_id AS from, b.element_id AS to, b.t
     ),
   ]);
   const contents = new Map<string, StoredGraphContent>();
-  for (const id of diagramIds) {
-    contents.set(id, { appliedVersion: 0, nodes: new Map(), edges: new Map(), rows: { nodes: 0, edges: 0 } });
-  }
+  for (const id of diagramIds) contents.set(id, emptyGraphContent());
   const of = (r: Neo4jRecord) => contents.get(r.get('diagramId') as string)!;
   for (const r of diagrams.records) of(r).appliedVersion = toNumber(r.get('v'));
   for (const r of nodes.records) {
@@ -91,6 +89,11 @@ RETURN diagramId, type(r) AS kind, a.element_id AS from, b.element_id AS to, b.t
     content.rows.edges++;
   }
   return contents;
+}
+
+/** What a diagram with no stored nodes has stored. */
+export function emptyGraphContent(): StoredGraphContent {
+  return { appliedVersion: 0, nodes: new Map(), edges: new Map(), rows: { nodes: 0, edges: 0 } };
 }
 
 /** What differs between the graph the replay gives and the stored one, one line each (at most `limit`). */

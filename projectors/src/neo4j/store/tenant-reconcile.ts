@@ -1,7 +1,7 @@
 import type { Driver } from 'neo4j-driver';
 import type { ProjectedChange, ProjectionSink } from '@flowledger/projection';
 import { diagramGraph } from '../graph/diagram-graph.js';
-import { readGraphContents, type GraphReader, type StoredGraphContent } from './graph-content.js';
+import { emptyGraphContent, readGraphContents, type GraphReader, type StoredGraphContent } from './graph-content.js';
 import { isStillCurrent, readStoredStates } from './stored-ahead.js';
 import type { GraphLabels } from './graph-labels.js';
 import { lockDiagramsStatement, writeStatements, type CypherStatement, type DiagramWrite } from './graph-writes.js';
@@ -78,7 +78,7 @@ export async function reconcileTenant(
       stale.length > 0 ? readGraphContents(read, labels, tenantId, stale) : Promise.resolve(new Map())
     ).then(
       (fresh: Map<string, StoredGraphContent>) =>
-        new Map(ids.map((id) => [id, fresh.get(id) ?? (states.has(id) ? ahead!.get(id)! : emptyContent())])),
+        new Map(ids.map((id) => [id, fresh.get(id) ?? (states.has(id) ? ahead!.get(id)! : emptyGraphContent())])),
     );
     contents.catch(() => undefined); // awaited below; unhandled only if an earlier step fails
     return contents;
@@ -101,11 +101,6 @@ export async function reconcileTenant(
     }
   }
   return outcomes;
-}
-
-/** What a diagram with no stored nodes has stored. */
-function emptyContent(): StoredGraphContent {
-  return { appliedVersion: 0, nodes: new Map(), edges: new Map(), rows: { nodes: 0, edges: 0 } };
 }
 
 /** What one step writes: for each diagram, what differs between its rebuilt and its stored graph. */
