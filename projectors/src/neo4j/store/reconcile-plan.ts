@@ -60,3 +60,21 @@ function withClearedProperties(node: GraphNode, previous: GraphNode | undefined)
   if (extra.length === 0) return node;
   return { ...node, properties: { ...Object.fromEntries(extra.map((k) => [k, null])), ...node.properties } };
 }
+
+/** Diagram ids, in order, grouped into steps of at most `maxNodes` nodes (a larger diagram alone). */
+export function inSteps(diagrams: [string, number][], maxNodes: number): string[][] {
+  const steps: string[][] = [];
+  let step: string[] = [];
+  let nodes = 0;
+  for (const [id, size] of diagrams) {
+    if (step.length > 0 && nodes + size > maxNodes) {
+      steps.push(step);
+      step = [];
+      nodes = 0;
+    }
+    step.push(id);
+    nodes += size;
+  }
+  if (step.length > 0) steps.push(step);
+  return steps;
+}

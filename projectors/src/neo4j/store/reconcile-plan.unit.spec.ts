@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { DiagramGraph, GraphEdge } from '../graph/diagram-graph.js';
 import type { StoredGraphContent } from './graph-content.js';
-import { planReconcile, type BuiltDiagram } from './reconcile-plan.js';
-import { inSteps } from './tenant-reconcile.js';
+import { inSteps, planReconcile, type BuiltDiagram } from './reconcile-plan.js';
 
 const flow: GraphEdge = { kind: 'SEQUENCE_FLOW', from: 'A', to: 'B', elementId: 'F', name: null };
 const task = (id: string, name: string) => ({

@@ -2,22 +2,12 @@ import neo4j, { type Driver } from 'neo4j-driver';
 import { readGraphContents, type GraphReader, type StoredGraphContent } from './graph-content.js';
 import type { GraphLabels } from './graph-labels.js';
 import type { CypherStatement } from './graph-writes.js';
+import { inSteps } from './reconcile-plan.js';
 
 /** Where a diagram's stored subgraph stands: its element nodes, and its diagram node's applied version (none: no diagram node). */
 export interface StoredDiagramState {
   elements: number;
   appliedVersion: number | undefined;
-}
-
-/**
- * A tenant's serving subgraphs read ahead of a tenant build's switch, while the rebuild reads the
- * streams: the switch then reads, under the freeze, only where each diagram stands
- * (`readStoredStates`) and reads again just the diagrams that moved since (`isStillCurrent`).
- */
-export interface StoredAhead {
-  /** The generation the subgraphs were read under; worthless once the version moved to another. */
-  generation: number;
-  contents: Map<string, StoredGraphContent>;
 }
 
 /** The tenant's diagrams with stored nodes, and where each stands (one statement). */
@@ -38,7 +28,11 @@ export async function readStoredStates(
   return states;
 }
 
-/** Every stored subgraph of the tenant, `maxNodes` nodes per read (the reads one after another). */
+/**
+ * A tenant's serving subgraphs, read ahead of a tenant build's switch while the rebuild reads the
+ * streams, `maxNodes` nodes per read (one after another); the switch reads again only the
+ * diagrams that moved since (`isStillCurrent`).
+ */
 export async function readTenantAhead(
   driver: Driver,
   labels: GraphLabels,
@@ -48,23 +42,16 @@ export async function readTenantAhead(
   const states = await readStoredStates(driver, labels, tenantId);
   const read: GraphReader = (text, params) => driver.executeQuery(text, params);
   const contents = new Map<string, StoredGraphContent>();
-  let step: string[] = [];
-  let nodes = 0;
-  const flush = async () => {
+  for (const step of inSteps(
+    [...states].map(([id, state]) => [id, state.elements + 1]),
+    maxNodes,
+  )) {
     for (const [id, content] of await readGraphContents(read, labels, tenantId, step)) {
       // The version read before the subgraph, not beside it: a live write landing in between then
       // shows as a version that moved by the switch, never as content filed under its new version.
       contents.set(id, { ...content, appliedVersion: states.get(id)!.appliedVersion ?? 0 });
     }
-    step = [];
-    nodes = 0;
-  };
-  for (const [id, state] of states) {
-    step.push(id);
-    nodes += state.elements + 1;
-    if (nodes >= maxNodes) await flush();
   }
-  if (step.length > 0) await flush();
   return contents;
 }
 

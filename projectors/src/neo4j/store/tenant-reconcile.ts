@@ -5,7 +5,7 @@ import { emptyGraphContent, readGraphContents, type GraphReader, type StoredGrap
 import { isStillCurrent, readStoredStates } from './stored-ahead.js';
 import type { GraphLabels } from './graph-labels.js';
 import { lockDiagramsStatement, writeStatements, type CypherStatement, type DiagramWrite } from './graph-writes.js';
-import { planReconcile, type BuiltDiagram, type ReconcileOutcome } from './reconcile-plan.js';
+import { inSteps, planReconcile, type BuiltDiagram, type ReconcileOutcome } from './reconcile-plan.js';
 
 /** Nodes (stored and rebuilt together) reconciled per transaction. */
 export const DEFAULT_RECONCILE_STEP_NODES = 4_000;
@@ -133,22 +133,4 @@ function deleteDiagramStatements(labels: GraphLabels, tenantId: string, diagramI
     text: `UNWIND $diagramIds AS diagramId\nMATCH (n:${label} {tenant_id: $tenantId, diagram_id: diagramId})\nDETACH DELETE n`,
     params: { tenantId, diagramIds },
   }));
-}
-
-/** Diagram ids, in order, grouped into steps of at most `maxNodes` nodes (a larger diagram alone). */
-export function inSteps(diagrams: [string, number][], maxNodes: number): string[][] {
-  const steps: string[][] = [];
-  let step: string[] = [];
-  let nodes = 0;
-  for (const [id, size] of diagrams) {
-    if (step.length > 0 && nodes + size > maxNodes) {
-      steps.push(step);
-      step = [];
-      nodes = 0;
-    }
-    step.push(id);
-    nodes += size;
-  }
-  if (step.length > 0) steps.push(step);
-  return steps;
 }
