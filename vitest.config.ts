@@ -11,6 +11,7 @@ import { defineConfig } from 'vitest/config';
 /** The projects that run against the embedded stack: it must be up, and its round trips take time. */
 const againstTheStack = {
   globalSetup: ['tests/stack/require-stack.ts'],
+  setupFiles: ['tests/support/buffer-equality.ts'],
   testTimeout: 60_000,
   hookTimeout: 60_000,
 };
@@ -24,6 +25,7 @@ export default defineConfig({
           sequence: { groupOrder: 0 },
           include: ['**/*.unit.spec.ts'],
           exclude: ['**/node_modules/**', 'var/**'],
+          setupFiles: ['tests/support/buffer-equality.ts'],
           // Vitest's default (cores − 1) is one worker here; two took the suite from 123 s to 80 s on 2 cores.
           maxWorkers: 2,
         },
