@@ -79,8 +79,9 @@ export function projectorGroupId(projection: Pick<Projection, 'name' | 'version'
 /**
  * Runs one projection as its own consumer group over every tenant's diagram-events topic: decodes
  * each record, lets the change processor skip, gap-fill, replay and write it, and only then lets
- * the consumer commit the offset. New tenant topics are found by listing topics periodically; the
- * member then rejoins with the larger subscription and resumes from the committed offsets. A
+ * the consumer commit the offset. New tenant topics are found by listing topics periodically, or
+ * at once on a change notice of a tenant not read yet; the member then rejoins with the larger
+ * subscription and resumes from the committed offsets. A
  * retriable failure (database or registry away) restarts the member, which re-delivers from the
  * last commit; an event that can never be projected is logged, counted and its diagram set aside.
  */
@@ -103,6 +104,7 @@ export async function startProjector(options: ProjectorOptions): Promise<Running
   });
 
   let topics: string[] = [];
+  let readTopics = new Set<string>();
   let lastJoin = 0;
   let consumer: KafkaConsumer | undefined;
   let stopping = false;
@@ -162,7 +164,8 @@ export async function startProjector(options: ProjectorOptions): Promise<Running
       } catch {
         return; // not a tenant id any topic could carry
       }
-      consumer?.notify(topic, diagramId);
+      if (readTopics.has(topic)) consumer?.notify(topic, diagramId);
+      else newTopicNoticed(); // a tenant's first diagram: rejoin with its topic, not at the next look
     },
     // Notices sent while the listener was away are lost: read every partition instead of waiting for the sweep.
     onListening: () => consumer?.sweep(),
@@ -175,6 +178,7 @@ export async function startProjector(options: ProjectorOptions): Promise<Running
     while (!stopping) {
       try {
         topics = await discover();
+        readTopics = new Set(topics);
         if (topics.length === 0) {
           await sleep(options.discoveryIntervalMs ?? 5_000);
           continue;
@@ -202,17 +206,29 @@ export async function startProjector(options: ProjectorOptions): Promise<Running
 
   // Rejoining stops consumption for a moment, so new topics are picked up at most every rejoinMs.
   const rejoinMs = options.rejoinIntervalMs ?? 10_000;
-  const rediscovery = setInterval(() => {
-    void (async () => {
-      if (Date.now() - lastJoin < rejoinMs) return;
-      const found = await discover().catch(() => topics);
-      if (consumer && found.join() !== topics.join()) {
-        const member = consumer;
-        consumer = undefined;
-        await member.close().catch(() => undefined); // run() returns and the loop rejoins
-      }
-    })();
-  }, options.discoveryIntervalMs ?? 5_000);
+  const rejoinIfTopicsChanged = async () => {
+    if (Date.now() - lastJoin < rejoinMs) return;
+    const found = await discover().catch(() => topics);
+    if (consumer && found.join() !== topics.join()) {
+      const member = consumer;
+      consumer = undefined;
+      await member.close().catch(() => undefined); // run() returns and the loop rejoins
+    }
+  };
+  const rediscovery = setInterval(() => void rejoinIfTopicsChanged(), options.discoveryIntervalMs ?? 5_000);
+  // A notice of a diagram in a topic not read yet: look now, or once rejoinMs allows, instead of
+  // at the next periodic look (a new tenant's first diagram reaches the read models in a second).
+  let noticedRejoin: NodeJS.Timeout | undefined;
+  const newTopicNoticed = () => {
+    if (noticedRejoin || stopping) return;
+    noticedRejoin = setTimeout(
+      () => {
+        noticedRejoin = undefined;
+        void rejoinIfTopicsChanged();
+      },
+      Math.max(0, lastJoin + rejoinMs - Date.now()),
+    );
+  };
 
   const lag = async () => Number(await groupLag.lag(topics));
   const measureLag = setInterval(() => {
@@ -241,6 +257,7 @@ export async function startProjector(options: ProjectorOptions): Promise<Running
     async stop() {
       stopping = true;
       clearInterval(rediscovery);
+      clearTimeout(noticedRejoin);
       clearInterval(measureLag);
       await consumer?.close().catch(() => undefined);
       await loop;

@@ -105,17 +105,20 @@ export class ScratchReadModels {
     projection: Projection,
     scope:
       | string
-      | ({ tenants: string[]; logger?: ProjectorLogger } & Pick<ProjectorOptions, 'changeNotices' | 'sweepIntervalMs'>),
+      | ({ tenants: string[]; logger?: ProjectorLogger } & Pick<
+          ProjectorOptions,
+          'changeNotices' | 'sweepIntervalMs' | 'discoveryIntervalMs'
+        >),
   ): Promise<RunningProjector> {
     const { tenants, ...rest } = typeof scope === 'string' ? { tenants: [scope] } : scope;
     return startProjector({
+      ...TEST_PROJECTOR_TIMING,
       ...rest,
       projection,
       brokers: stack.kafka.brokers,
       registryUrl: stack.schemaRegistry.url,
       ledger: this.ledger,
       tenants,
-      ...TEST_PROJECTOR_TIMING,
     });
   }
 
