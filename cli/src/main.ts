@@ -1,7 +1,5 @@
 import { loadStackConfig } from '@flowledger/config';
 import { root, varDir } from './checkout.js';
-import { components } from './stack/components/index.js';
-import { stackCommand } from './stack/stack-command.js';
 
 const USAGE = `usage: flowledger <verb> [options]
 
@@ -18,8 +16,14 @@ const [verb, ...args] = process.argv.slice(2);
 
 async function main(): Promise<number> {
   switch (verb) {
-    case 'stack':
+    case 'stack': {
+      // Imported per verb: the stack's component modules alone took 0.8 s of every other verb's start.
+      const [{ stackCommand }, { components }] = await Promise.all([
+        import('./stack/stack-command.js'),
+        import('./stack/components/index.js'),
+      ]);
       return stackCommand(args, { config: loadStackConfig(), root, varDir, components });
+    }
     case 'token': {
       const { tokenCommand } = await import('./token/token-command.js');
       return tokenCommand(args, { config: loadStackConfig(), varDir });
