@@ -81,9 +81,9 @@ export function projectorGroupId(projection: Pick<Projection, 'name' | 'version'
  * each record, lets the change processor skip, gap-fill, replay and write it, and only then lets
  * the consumer commit the offset. New tenant topics are found by listing topics periodically, or
  * at once on a change notice of a tenant not read yet; the member then rejoins with the larger
- * subscription and resumes from the committed offsets. A
- * retriable failure (database or registry away) restarts the member, which re-delivers from the
- * last commit; an event that can never be projected is logged, counted and its diagram set aside.
+ * subscription and resumes from the committed offsets. A retriable failure (database or registry
+ * away) restarts the member, which re-delivers from the last commit; an event that can never be
+ * projected is logged, counted and its diagram set aside.
  */
 export async function startProjector(options: ProjectorOptions): Promise<RunningProjector> {
   const { projection, logger } = options;
