@@ -21,6 +21,12 @@ export interface StoredGraphContent {
 /** Runs one read statement: a transaction's `run`, or the driver's `executeQuery` (see `readGraphContent`). */
 export type GraphReader = (text: string, params: Record<string, unknown>) => Promise<{ records: Neo4jRecord[] }>;
 
+/** Reads through the driver's `executeQuery`, each statement on its own (routed to readers when asked). */
+export function driverReader(driver: Driver, routing?: 'read'): GraphReader {
+  const config = routing === 'read' ? { routing: neo4j.routing.READ } : {};
+  return (text, params) => driver.executeQuery(text, params, config);
+}
+
 /** Key properties every node carries besides its own; not part of the comparison. */
 const KEY_PROPERTIES = ['tenant_id', 'diagram_id', 'element_id'];
 
@@ -30,8 +36,7 @@ export async function readGraphContent(
   tenantId: string,
   diagramId: string,
 ): Promise<StoredGraphContent> {
-  const read: GraphReader = (text, params) => driver.executeQuery(text, params, { routing: neo4j.routing.READ });
-  return (await readGraphContents(read, labels, tenantId, [diagramId])).get(diagramId)!;
+  return (await readGraphContents(driverReader(driver, 'read'), labels, tenantId, [diagramId])).get(diagramId)!;
 }
 
 /** The stored subgraphs of some diagrams of a tenant, in three statements (every id gets an entry). */

@@ -1,5 +1,5 @@
 import neo4j, { type Driver } from 'neo4j-driver';
-import { readGraphContents, type GraphReader, type StoredGraphContent } from './graph-content.js';
+import { driverReader, readGraphContents, type StoredGraphContent } from './graph-content.js';
 import type { GraphLabels } from './graph-labels.js';
 import type { CypherStatement } from './graph-writes.js';
 import { inSteps } from './reconcile-plan.js';
@@ -40,7 +40,7 @@ export async function readTenantAhead(
   maxNodes: number,
 ): Promise<Map<string, StoredGraphContent>> {
   const states = await readStoredStates(driver, labels, tenantId);
-  const read: GraphReader = (text, params) => driver.executeQuery(text, params);
+  const read = driverReader(driver);
   const contents = new Map<string, StoredGraphContent>();
   for (const step of inSteps(
     [...states].map(([id, state]) => [id, state.elements + 1]),

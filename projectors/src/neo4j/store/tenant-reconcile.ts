@@ -1,7 +1,7 @@
 import type { Driver } from 'neo4j-driver';
 import type { ProjectedChange, ProjectionSink } from '@flowledger/projection';
 import { diagramGraph } from '../graph/diagram-graph.js';
-import { emptyGraphContent, readGraphContents, type GraphReader, type StoredGraphContent } from './graph-content.js';
+import { driverReader, emptyGraphContent, readGraphContents, type StoredGraphContent } from './graph-content.js';
 import { isStillCurrent, readStoredStates } from './stored-ahead.js';
 import type { GraphLabels } from './graph-labels.js';
 import { lockDiagramsStatement, writeStatements, type CypherStatement, type DiagramWrite } from './graph-writes.js';
@@ -69,7 +69,7 @@ export async function reconcileTenant(
     [...sizes].sort(([a], [b]) => (a < b ? -1 : 1)),
     maxNodes,
   );
-  const read: GraphReader = (text, params) => driver.executeQuery(text, params);
+  const read = driverReader(driver);
   const readStep = (i: number) => {
     const ids = steps[i]!;
     // Read now: the diagrams stored now whose subgraph read ahead is missing or out of date.
