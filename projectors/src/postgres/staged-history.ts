@@ -62,7 +62,9 @@ export function copyText(changes: ProjectedChange[]): string {
   let text = '';
   for (const { event } of changes) {
     const row = versionRow(event);
-    text += `${STAGED_COLUMNS.map((column) => field(row[column])).join('\t')}\n`;
+    // A plain loop, not map and join: two arrays less per row, 20,000 rows a benchmark tenant.
+    for (let i = 0; i < STAGED_COLUMNS.length; i++) text += (i === 0 ? '' : '\t') + field(row[STAGED_COLUMNS[i]!]);
+    text += '\n';
   }
   return text;
 }
