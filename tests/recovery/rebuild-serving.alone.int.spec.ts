@@ -71,7 +71,13 @@ describe('rebuilding a tenant of the live read models', () => {
         tenants: [tenant],
         onPhase: async (phase) => {
           if (phase !== 'built') return;
-          during.push((await stats()).elementCount, await unreachableNames(), await builtVersions(), version);
+          during.push(
+            (await stats()).elementCount,
+            await unreachableNames(),
+            await builtRows(REBUILT_HISTORY),
+            version,
+            await builtRows('elements'),
+          );
           await propose([{ kind: 'updateProperties', elementId: id.a!, properties: { name: 'during the rebuild' } }]);
         },
       });
@@ -79,10 +85,12 @@ describe('rebuilding a tenant of the live read models', () => {
       for (const m of models) await m.close();
     }
 
-    // Served: the old rows and nodes. Built by then: the tenant's history (its diagrams' state waits for the switch).
-    const [servedCount, servedNames, builtHistory, versionThen] = during;
+    // Served: the old rows and nodes. Built by then: the tenant's history and its diagrams' state,
+    // which the switch wrote again for the change made after (its element's new name, below).
+    const [servedCount, servedNames, builtHistory, versionThen, builtElements] = during;
     expect([servedCount, servedNames]).toEqual([999, ['stale']]);
     expect(builtHistory).toBe(versionThen);
+    expect(builtElements).toBe(correctCount);
     expect((await stats()).elementCount).toBe(correctCount);
     expect(await unreachableNames()).toEqual(['orphan']);
     const row = await live.pool.query<{ name: string }>(
@@ -173,12 +181,13 @@ async function unreachableNames(): Promise<string[]> {
 }
 
 /** The diagram's version rows rebuilt in the tenant build, beside the serving tables (`rm_postgres_vN_build`). */
-async function builtVersions(): Promise<number> {
+/** Rows of the tenant build's `table` for the diagram. */
+async function builtRows(table: string): Promise<number> {
   const { rows: active } = await live.pool.query<{ version: number }>(
     `SELECT version FROM read_model.projection_versions WHERE state = 'active'`,
   );
   const { rows } = await live.pool.query<{ n: number }>(
-    `SELECT count(*)::int AS n FROM ${tenantBuildSchema(active[0]!.version)}.${REBUILT_HISTORY} WHERE tenant_id = $1 AND diagram_id = $2`,
+    `SELECT count(*)::int AS n FROM ${tenantBuildSchema(active[0]!.version)}.${table} WHERE tenant_id = $1 AND diagram_id = $2`,
     [tenant, diagramId],
   );
   return rows[0]!.n;

@@ -42,10 +42,11 @@ export interface PostgresBuildOptions {
  * (staged-history.ts). Everything: a new generation's schema (`rm_postgres_vN_gG`), its staged
  * history moved into its tables after each reading round (`settle`) and at the switch; the switch
  * records it in `projection_versions` and, when the version is active, re-points the views in
- * the same transaction, then drops the old schema. Some tenants: a build schema holding only
- * their rebuilt history, their diagrams' state held until the switch (`createStateCollector`); the
- * switch replaces their rows in the serving tables in one transaction, writing only the rows that
- * differ (`replaceTenantRows`), then drops the build. Either way readers see the old rows or the
+ * the same transaction, then drops the old schema. Some tenants: a build schema holding their
+ * rebuilt history and, from each reading round's end (`settle`), their diagrams' state
+ * (`createStateCollector`: each diagram once, again only if it changed after); the switch replaces
+ * their rows in the serving tables in one transaction, writing only the rows that differ
+ * (`replaceTenantRows`), then drops the build. Either way readers see the old rows or the
  * new ones, never none. `freeze` locks the version's row FOR UPDATE: the live writer's FOR SHARE
  * waits, and after the switch it reads the new schema name. Tenants the rebuild could not rebuild
  * (`unchanged`) keep their serving rows: a tenant build leaves them out of the replacement, a new
@@ -59,16 +60,28 @@ export async function beginPostgresBuild(o: PostgresBuildOptions): Promise<Proje
   try {
     const lock = await holder.query<{ ok: boolean }>('SELECT pg_try_advisory_lock(hashtext($1)) AS ok', [lockKey(o)]);
     if (!lock.rows[0]!.ok) throw new Error(`another rebuild of ${ns} projection version ${version} is running`);
-    const { rows } = await holder.query<{ generation: number }>(
-      `SELECT generation FROM ${ns}.projection_versions WHERE version = $1`,
+    const { rows } = await holder.query<{ generation: number; schema_name: string }>(
+      `SELECT generation, schema_name FROM ${ns}.projection_versions WHERE version = $1`,
       [version],
     );
     if (!rows[0]) throw new Error(`projection version ${version} is not in ${ns}.projection_versions`);
     target = tenants ? tenantBuildSchema(version) : versionSchema(version, rows[0].generation + 1);
-    // What a rebuild that died left behind.
-    await holder.query(`DROP SCHEMA IF EXISTS ${target} CASCADE`);
-    await holder.query(tenants ? `CREATE SCHEMA ${target}` : versionDdl(target));
-    await holder.query(stagedHistoryDdl(target, tenants !== undefined));
+    // A tenant build's state tables, unindexed: the switch compares them with the serving ones.
+    // Every generation of a projection version has the same columns, whichever serves at the switch.
+    const serving = rows[0].schema_name;
+    const stateTables = tenants
+      ? STATE_TABLES.map((t) => `CREATE UNLOGGED TABLE ${target}.${t} (LIKE ${serving}.${t});`)
+      : [];
+    // One query, so one implicit transaction (one commit to wait for, all or nothing); it first
+    // drops what a rebuild that died left behind.
+    await holder.query(
+      [
+        `DROP SCHEMA IF EXISTS ${target} CASCADE;`,
+        tenants ? `CREATE SCHEMA ${target};` : versionDdl(target),
+        `${stagedHistoryDdl(target, tenants !== undefined)};`,
+        ...stateTables,
+      ].join('\n'),
+    );
   } catch (error) {
     await release(holder, o);
     throw error;
@@ -84,8 +97,14 @@ export async function beginPostgresBuild(o: PostgresBuildOptions): Promise<Proje
   return {
     sink: tenantBuild ? collecting(tenantBuild) : o.sinkFor(target, 'all'),
     async settle() {
-      // A tenant build's history can go to the serving tables only at the switch.
-      if (tenantBuild) return tenantBuild.history.drain();
+      // A tenant build's history can go to the serving tables only at the switch. Its state goes
+      // into the build's tables now, beside the history's last writes (another connection), and
+      // the switch writes only what changed after: less to do while the live writer is held.
+      if (tenantBuild) {
+        const { diagrams, history } = tenantBuild;
+        await Promise.all([history.drain(), diagrams.writeInto(holder, target, o.ledgerEventsTable)]);
+        return;
+      }
       if (state !== 'building') return;
       await holder.query('BEGIN');
       try {
@@ -113,8 +132,8 @@ export async function beginPostgresBuild(o: PostgresBuildOptions): Promise<Proje
         const { diagrams, history } = tenantBuild;
         const replaced = tenantBuild.tenants.filter((t) => !unchanged.has(t));
         await history.drain();
-        // The state goes into tables of the build first: the switch then writes only what differs.
-        for (const t of STATE_TABLES) await holder.query(`CREATE UNLOGGED TABLE ${target}.${t} (LIKE ${serving}.${t})`);
+        // The state goes into tables of the build first (most of it at settle): the switch then
+        // writes only what differs.
         await diagrams.writeInto(holder, target, o.ledgerEventsTable);
         // What the build holds of tenants left as they are would otherwise be inserted.
         for (const t of kept.length > 0 ? [...STATE_TABLES, REBUILT_HISTORY] : []) {
