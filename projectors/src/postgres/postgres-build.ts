@@ -102,7 +102,13 @@ export async function beginPostgresBuild(o: PostgresBuildOptions): Promise<Proje
       // the switch writes only what changed after: less to do while the live writer is held.
       if (tenantBuild) {
         const { diagrams, history } = tenantBuild;
-        await Promise.all([history.drain(), diagrams.writeInto(holder, target, o.ledgerEventsTable)]);
+        // Both end before a failure is thrown: an abort must not find the holder still writing.
+        const ended = await Promise.allSettled([
+          history.drain(),
+          diagrams.writeInto(holder, target, o.ledgerEventsTable),
+        ]);
+        const failed = ended.find((e): e is PromiseRejectedResult => e.status === 'rejected');
+        if (failed) throw failed.reason;
         return;
       }
       if (state !== 'building') return;
