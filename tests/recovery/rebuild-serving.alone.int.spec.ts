@@ -180,8 +180,7 @@ async function unreachableNames(): Promise<string[]> {
   return elements.map((e) => e.name);
 }
 
-/** The diagram's version rows rebuilt in the tenant build, beside the serving tables (`rm_postgres_vN_build`). */
-/** Rows of the tenant build's `table` for the diagram. */
+/** The diagram's rows in a table of the tenant build, beside the serving tables (`rm_postgres_vN_build`). */
 async function builtRows(table: string): Promise<number> {
   const { rows: active } = await live.pool.query<{ version: number }>(
     `SELECT version FROM read_model.projection_versions WHERE state = 'active'`,
