@@ -2,7 +2,7 @@
 // Stops the stack afterwards only if this run started it (FLOWLEDGER_KEEP_STACK=1 keeps it).
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { checkPrerequisites, ensureNodeModules, flowledger, root, run } from './bootstrap.mjs';
 
 checkPrerequisites();
@@ -50,6 +50,7 @@ const suites = [
 let passed = 0;
 let failed = 0;
 let exitCode = 0;
+const failures = [];
 try {
   for (const suite of suites) {
     console.log(`\n=== ${suite.name}`);
@@ -57,15 +58,21 @@ try {
     const counts = suite.counts();
     passed += counts.passed;
     failed += counts.failed;
+    failures.push(...counts.failures.map((f) => `${suite.name}: ${f}`));
     // A runner that failed without reporting a failed test still fails the run.
     if (result.status !== 0) {
       exitCode = 1;
-      if (counts.failed === 0) failed += 1;
+      if (counts.failed === 0) {
+        failed += 1;
+        failures.push(`${suite.name}: exited with ${result.status ?? result.signal} without naming a failed test`);
+      }
     }
   }
 } finally {
   if (!wasUp && process.env.FLOWLEDGER_KEEP_STACK !== '1') flowledger(['stack', 'down'], { allowFailure: true });
 }
+// Repeated at the end, where a log cut to its tail still shows what failed.
+if (failures.length > 0) console.log(`\nfailed:\n${failures.map((f) => `  ${f}`).join('\n')}`);
 console.log(`\n${passed} passed, ${failed} failed`);
 process.exit(exitCode || (failed > 0 ? 1 : 0));
 
@@ -116,19 +123,35 @@ function hasE2e() {
 }
 
 function vitestCounts(file) {
-  if (!existsSync(file)) return { passed: 0, failed: 0 };
+  if (!existsSync(file)) return { passed: 0, failed: 0, failures: [] };
   const report = JSON.parse(readFileSync(file, 'utf8'));
+  const files = report.testResults ?? [];
   // A test skipped because its file's setup failed is a failure, not a pass.
-  const failedSuites = (report.testResults ?? []).filter(
+  const failedSuites = files.filter(
     (r) => r.status === 'failed' && r.assertionResults?.every((a) => a.status !== 'failed'),
-  ).length;
-  return { passed: report.numPassedTests ?? 0, failed: (report.numFailedTests ?? 0) + failedSuites };
+  );
+  const failures = files.flatMap((r) => {
+    const where = relative(root, r.name);
+    const tests = (r.assertionResults ?? []).filter((a) => a.status === 'failed');
+    if (tests.length === 0) return r.status === 'failed' ? [`${where}: ${firstLine(r.message)}`] : [];
+    return tests.map((a) => `${where} › ${a.fullName}: ${firstLine(a.failureMessages?.[0])}`);
+  });
+  return {
+    passed: report.numPassedTests ?? 0,
+    failed: (report.numFailedTests ?? 0) + failedSuites.length,
+    failures,
+  };
+}
+
+function firstLine(text) {
+  return (text ?? '').trim().split('\n')[0].slice(0, 300);
 }
 
 function junitCounts(file) {
-  if (!existsSync(file)) return { passed: 0, failed: 0 };
+  if (!existsSync(file)) return { passed: 0, failed: 0, failures: [] };
   const xml = readFileSync(file, 'utf8');
   const attr = (name) => Number(new RegExp(`<testsuite[^>]*\\s${name}="(\\d+)"`).exec(xml)?.[1] ?? 0);
   const failed = attr('failures') + attr('errors');
-  return { passed: attr('tests') - failed - attr('skipped'), failed };
+  const failures = [...xml.matchAll(/<testcase[^>]*\sname="([^"]*)"[^>]*>\s*<(?:failure|error)/g)].map((m) => m[1]);
+  return { passed: attr('tests') - failed - attr('skipped'), failed, failures };
 }
