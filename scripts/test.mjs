@@ -1,7 +1,7 @@
 // `npm test`: the full suite against the real embedded stack, started once for the whole run.
 // Stops the stack afterwards only if this run started it (FLOWLEDGER_KEEP_STACK=1 keeps it).
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { checkPrerequisites, ensureNodeModules, flowledger, root, run } from './bootstrap.mjs';
 
@@ -17,20 +17,25 @@ const results = join(root, 'var', 'test-results');
 mkdirSync(results, { recursive: true });
 // One project at a time: integration tests restart Kafka and spawn services, which must not
 // land in the middle of a browser test, and two cores run one suite at a time best anyway.
-const vitestProject = (project) => ({
-  name: `vitest ${project}`,
-  cmd: 'npx',
-  args: [
-    'vitest',
-    'run',
-    '--project',
-    project,
-    '--reporter=default',
-    '--reporter=json',
-    `--outputFile.json=${join(results, `vitest-${project}.json`)}`,
-  ],
-  counts: () => vitestCounts(join(results, `vitest-${project}.json`)),
-});
+const vitestProject = (project) => {
+  const report = join(results, `vitest-${project}.json`);
+  return {
+    name: `vitest ${project}`,
+    cmd: 'npx',
+    args: [
+      'vitest',
+      'run',
+      '--project',
+      project,
+      '--reporter=default',
+      '--reporter=json',
+      `--outputFile.json=${report}`,
+    ],
+    report,
+    counts: () => vitestCounts(report),
+  };
+};
+const pytestReport = join(results, 'validator.xml');
 const suites = [
   vitestProject('unit'),
   // The editor's diagram-js modules in headless Chromium (no servers).
@@ -42,8 +47,9 @@ const suites = [
   {
     name: 'validator-py (pytest)',
     cmd: join(root, 'var', 'venv', 'validator', 'bin', 'python'),
-    args: ['-m', 'pytest', '-q', 'validator-py/tests', `--junitxml=${join(results, 'validator.xml')}`],
-    counts: () => junitCounts(join(results, 'validator.xml')),
+    args: ['-m', 'pytest', '-q', 'validator-py/tests', `--junitxml=${pytestReport}`],
+    report: pytestReport,
+    counts: () => junitCounts(pytestReport),
   },
 ];
 
@@ -54,6 +60,8 @@ const failures = [];
 try {
   for (const suite of suites) {
     console.log(`\n=== ${suite.name}`);
+    // A report left by an earlier run must not stand in for one this run did not write.
+    rmSync(suite.report, { force: true });
     const result = run(suite.cmd, suite.args, { allowFailure: true });
     const counts = suite.counts();
     passed += counts.passed;
