@@ -1,5 +1,5 @@
 export type { ProjectedChange, Projection, ProjectionBuild, ProjectionSink } from './projection.js';
-export { DEFAULT_FREEZE_WAIT_MS } from './projection.js';
+export { DEFAULT_FREEZE_WAIT_MS, settleSideBySide } from './projection.js';
 export { freezeTimeout, ProjectionError, type ProjectionErrorCode } from './projection-error.js';
 export type { ChangeNotices, DiagramRef, LedgerSource, SnapshotSource, StoredSnapshot } from './projection-sources.js';
 export { checkHash, diagramFromXml, replayEvent, verifyState, type ReplayedState } from './diagram-replay.js';

@@ -1,7 +1,7 @@
 import { createEventCodec } from '@flowledger/events';
 import { createKafkaAdmin, createKafkaPartitionReader } from '@flowledger/kafka';
 import { createBatchReplay, type RebuildFailure } from './batch-replay.js';
-import type { ProjectedChange, Projection, ProjectionBuild } from './projection.js';
+import { settleSideBySide, type ProjectedChange, type Projection, type ProjectionBuild } from './projection.js';
 import { createProjectionMetrics, type ProjectionMetrics } from './projection-metrics.js';
 import type { LedgerSource, SnapshotSource } from './projection-sources.js';
 import { createStreamRounds, readAhead, recordsIn, type PartitionRange } from './stream-rounds.js';
@@ -178,7 +178,7 @@ export async function rebuildProjections(options: RebuildOptions): Promise<Rebui
     await replay.finish();
     // Independent stores switch side by side; each waits for its own switch to end before any abort.
     const unchanged = replay.failedTenants;
-    const switched = await Promise.allSettled(
+    await settleSideBySide(
       builds.map(async (build, i) => {
         if (!build) return;
         step(`${projections[i]!.name}: switching over`);
@@ -186,8 +186,6 @@ export async function rebuildProjections(options: RebuildOptions): Promise<Rebui
         step(`${projections[i]!.name}: switched over`);
       }),
     );
-    const failed = switched.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-    if (failed) throw failed.reason;
     // A new version would serve the failed tenants without their content.
     if (!options.tenants && unchanged.size === 0) {
       for (const p of projections) {

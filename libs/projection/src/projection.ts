@@ -116,3 +116,13 @@ export interface ProjectionBuild {
   /** Drops the build and releases the freeze; what serves is left as it was. */
   abort(): Promise<void>;
 }
+
+/**
+ * Waits for writes running side by side (independent stores, or one build's connections) and
+ * then throws the first failure: an abort after it must not find one of them still writing.
+ */
+export async function settleSideBySide(writes: Iterable<Promise<unknown>>): Promise<void> {
+  const ended = await Promise.allSettled(writes);
+  const failed = ended.find((e): e is PromiseRejectedResult => e.status === 'rejected');
+  if (failed) throw failed.reason;
+}

@@ -2,6 +2,7 @@ import type { Pool, PoolClient } from 'pg';
 import {
   DEFAULT_FREEZE_WAIT_MS,
   freezeTimeout,
+  settleSideBySide,
   type ProjectedChange,
   type ProjectionBuild,
   type ProjectionSink,
@@ -102,13 +103,7 @@ export async function beginPostgresBuild(o: PostgresBuildOptions): Promise<Proje
       // the switch writes only what changed after: less to do while the live writer is held.
       if (tenantBuild) {
         const { diagrams, history } = tenantBuild;
-        // Both end before a failure is thrown: an abort must not find the holder still writing.
-        const ended = await Promise.allSettled([
-          history.drain(),
-          diagrams.writeInto(holder, target, o.ledgerEventsTable),
-        ]);
-        const failed = ended.find((e): e is PromiseRejectedResult => e.status === 'rejected');
-        if (failed) throw failed.reason;
+        await settleSideBySide([history.drain(), diagrams.writeInto(holder, target, o.ledgerEventsTable)]);
         return;
       }
       if (state !== 'building') return;
