@@ -64,7 +64,13 @@ beforeAll(async () => {
     );
     return announced.length >= 3;
   };
-  for (let i = 0; i < 150 && !(await settled()); i++) await new Promise((r) => setTimeout(r, 200));
+  // Waited for, not assumed: a busy stack's snapshotter may take a while, and the test below
+  // would otherwise fail on what the snapshotter had not yet done.
+  for (const deadline = Date.now() + 90_000; !(await settled());) {
+    if (Date.now() > deadline)
+      throw new Error('setup: the live snapshotter did not announce v2, v4 and v6 within 90 s');
+    await new Promise((r) => setTimeout(r, 200));
+  }
 }, 120_000);
 
 afterAll(async () => {
